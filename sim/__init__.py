@@ -1,0 +1,108 @@
+"""sim: a word-of-mouth diffusion simulator for community marketing.
+
+The public names, by task:
+
+* scenarios and runs: :func:`load_scenario`, :func:`run`, :class:`Results`,
+  :func:`load_results`;
+* networks: :class:`Network`, :func:`from_networkx`, :func:`to_networkx`,
+  :func:`from_edges`, :func:`read_edgelist`, :func:`load_network`,
+  :func:`load_dataset`, :func:`list_datasets`, :func:`generate` and the generators;
+* classic models: :func:`simulate`, :func:`independent_cascade`, :func:`si`,
+  :func:`sir`, :func:`linear_threshold`, :func:`threshold`, :func:`bass`,
+  :func:`bass_mean_field`, :func:`bass_closed_form`, :func:`bass_discrete`;
+* errors: :class:`ValidationError` (bad input, exit code 2), :class:`SimError`.
+"""
+
+from sim._version import __version__
+from sim.contagion import (
+    MODELS,
+    Cascades,
+    bass,
+    bass_closed_form,
+    bass_discrete,
+    bass_mean_field,
+    independent_cascade,
+    linear_threshold,
+    si,
+    simulate,
+    sir,
+    threshold,
+)
+from sim.errors import DataFileError, SimError, ValidationError
+from sim.experiments import run
+from sim.network import (
+    GENERATORS,
+    Network,
+    barabasi_albert,
+    complete,
+    erdos_renyi,
+    from_edges,
+    from_networkx,
+    generate,
+    lfr,
+    list_datasets,
+    load_dataset,
+    load_network,
+    planted_partition,
+    powerlaw_cluster,
+    random_regular,
+    read_edgelist,
+    read_gml,
+    read_graphml,
+    ring_lattice,
+    stochastic_block,
+    to_networkx,
+    watts_strogatz,
+)
+from sim.results import Results, load_results
+from sim.scenario import Scenario, load_scenario
+
+__all__ = [
+    "__version__",
+    # scenarios and runs
+    "Scenario",
+    "load_scenario",
+    "run",
+    "Results",
+    "load_results",
+    # networks
+    "Network",
+    "from_networkx",
+    "to_networkx",
+    "from_edges",
+    "read_edgelist",
+    "read_gml",
+    "read_graphml",
+    "load_network",
+    "load_dataset",
+    "list_datasets",
+    "GENERATORS",
+    "generate",
+    "complete",
+    "erdos_renyi",
+    "barabasi_albert",
+    "watts_strogatz",
+    "random_regular",
+    "ring_lattice",
+    "planted_partition",
+    "stochastic_block",
+    "lfr",
+    "powerlaw_cluster",
+    # classic models
+    "MODELS",
+    "Cascades",
+    "simulate",
+    "independent_cascade",
+    "si",
+    "sir",
+    "linear_threshold",
+    "threshold",
+    "bass",
+    "bass_mean_field",
+    "bass_closed_form",
+    "bass_discrete",
+    # errors
+    "ValidationError",
+    "DataFileError",
+    "SimError",
+]

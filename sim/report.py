@@ -1,0 +1,131 @@
+"""A self-contained HTML report of a results folder, readable without Python.
+
+Figures are embedded as base64 PNG, so the single ``report.html`` file can be mailed
+or opened anywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from sim import plot
+from sim.experiments.tables import arm_table
+from sim.results import Results, load_results
+
+__all__ = ["render_report", "write_report"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:980px;margin:2em auto;
+color:#222;line-height:1.45;padding:0 1em}
+h1{font-size:1.6em;margin-bottom:.2em} h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.6em 0;font-size:.92em} th,td{padding:.35em .7em;
+border-bottom:1px solid #e4e4e4;text-align:right} th{background:#f5f5f5} td:first-child,th:first-child
+{text-align:left} .muted{color:#666;font-size:.9em} img{max-width:100%} pre{background:#f7f7f7;
+padding:.8em;overflow:auto;font-size:.85em}
+"""
+
+
+def _png(ax) -> str:
+    fig = ax.figure
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _fmt(x, digits=1) -> str:
+    try:
+        return f"{x:,.{digits}f}"
+    except (TypeError, ValueError):
+        return html.escape(str(x))
+
+
+def render_report(results: Results) -> str:
+    """The report as an HTML string.
+
+    Sections: what was run; the per-arm table (mean final adopters with its 95%
+    confidence interval, the range of outcomes, time to half); adoption curves with
+    bands; the final-size distribution; run metadata and the resolved scenario.
+    """
+    meta = results.meta
+    sc = results.scenario
+    name = meta.get("scenario") or (sc.name if sc is not None else "run")
+    desc = getattr(sc, "description", "") if sc is not None else ""
+    table = arm_table(results.summary)
+    band = 0.9
+    if sc is not None:
+        band = getattr(getattr(sc, "outputs", None), "band", band) or band
+    step_label = "step"
+    rows = []
+    for _, r in table.iterrows():
+        rows.append(
+            "<tr>"
+            f"<td>{html.escape(str(r['arm']))}</td><td>{int(r['replicates'])}</td>"
+            f"<td><b>{_fmt(r['final_adopted_mean'])}</b></td>"
+            f"<td>{_fmt(r['final_adopted_ci_low'])} – {_fmt(r['final_adopted_ci_high'])}</td>"
+            f"<td>{_fmt(r['final_adopted_p2.5'], 0)} – {_fmt(r['final_adopted_p97.5'], 0)}</td>"
+            f"<td>{_fmt(100 * r.get('final_share_mean', float('nan')))}%</td>"
+            f"<td>{_fmt(r.get('time_to_half_median', float('nan')), 0)}</td>"
+            "</tr>"
+        )
+    curves = _png(plot.adoption_curves(results, band=band, step_label=step_label))
+    dist = _png(plot.final_size_distribution(results))
+    resolved = sc.to_toml() if sc is not None else ""
+    versions = ", ".join(f"{k} {v}" for k, v in (meta.get("versions") or {}).items())
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(name)} — wom report</title>
+<style>{_CSS}</style></head><body>
+<h1>{html.escape(name)}</h1>
+<p>{html.escape(desc)}</p>
+<p class="muted">{len(table)} arm(s) × {meta.get('replicates')} replicates, master seed
+<b>{meta.get('seed')}</b> (rerun with the same seed for identical numbers).
+Every arm uses the same random streams, so differences between arms are not noise between runs.</p>
+<h2>Summary per arm</h2>
+<table><tr><th>arm</th><th>replicates</th><th>mean final adopters</th>
+<th>95% CI of the mean</th><th>95% of runs between</th><th>share of network</th>
+<th>median steps to half of final</th></tr>
+{''.join(rows)}</table>
+<p class="muted">“95% CI of the mean”: where the average would lie if the experiment were repeated
+(Student-t). “95% of runs between”: the 2.5th and 97.5th percentiles of individual runs.</p>
+<h2>Adoption over time</h2>
+<img alt="adoption curves" src="data:image/png;base64,{curves}">
+<p class="muted">Line: mean over replicates; shaded: the central {band:.0%} of replicates.</p>
+<h2>Final size across replicates</h2>
+<img alt="final size distribution" src="data:image/png;base64,{dist}">
+<h2>Run</h2>
+<p class="muted">Command: <code>{html.escape(str(meta.get('command') or ''))}</code><br>
+Started {html.escape(str(meta.get('started')))}, {meta.get('seconds')} s on
+{meta.get('threads')} thread(s).<br>{html.escape(versions)}</p>
+<details><summary>Resolved scenario</summary><pre>{html.escape(resolved)}</pre></details>
+</body></html>
+"""
+
+
+def write_report(results_or_dir: Results | str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
+    """Write ``report.html`` (atomically) for results or a results folder.
+
+    Args:
+        results_or_dir: :class:`~sim.results.Results` or a results folder.
+        path: Output file; default ``<folder>/report.html``.
+
+    Returns:
+        The report's path.
+    """
+    if isinstance(results_or_dir, Results):
+        results = results_or_dir
+        if path is None:
+            raise ValueError("path is required when passing Results")
+    else:
+        results = load_results(results_or_dir)
+        path = Path(results_or_dir) / "report.html" if path is None else path
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(render_report(results), encoding="utf-8")
+    tmp.replace(path)
+    return path

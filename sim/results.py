@@ -1,0 +1,168 @@
+"""The results folder: tidy frames on disk, written atomically, read back exactly.
+
+A results folder holds::
+
+    timeseries.parquet       one row per (arm, replicate, step)
+    summary.parquet          one row per (arm, replicate)
+    scenario.resolved.toml   the scenario with every default filled in
+    run.json                 versions, seed, command, timing, arms
+    report.html              (written by the face that asked for it)
+
+:meth:`Results.save` writes everything into a temporary sibling folder and renames
+it into place at the end, so a crash never leaves a folder that looks complete.
+:func:`load_results` reads a folder back into an equal :class:`Results`. DuckDB reads
+the Parquet files directly, e.g.
+``duckdb.sql("select arm, avg(final_adopted) from 'out/summary.parquet' group by arm")``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sim.errors import SimError, ValidationError
+
+__all__ = ["Results", "load_results", "atomic_folder", "RESULT_FILES"]
+
+RESULT_FILES = ("timeseries.parquet", "summary.parquet", "scenario.resolved.toml", "run.json")
+
+
+@dataclass
+class Results:
+    """What a run produced.
+
+    Attributes:
+        timeseries: Tidy per-step frame: ``arm``, ``replicate``, ``seed``, ``step``,
+            then metrics (see ``docs/outputs.md``).
+        summary: Tidy per-replicate frame: ``arm``, ``replicate``, ``seed``, then
+            ``final_adopted`` and the other summary metrics.
+        scenario: The resolved scenario (a :class:`sim.scenario.Scenario`), or ``None``
+            for runs made without one.
+        meta: Run metadata: versions, seed, command, timing, arm names.
+    """
+
+    timeseries: pd.DataFrame
+    summary: pd.DataFrame
+    scenario: object | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def arms(self) -> list[str]:
+        """Arm names in run order."""
+        return list(self.meta.get("arms") or pd.unique(self.summary["arm"]).tolist())
+
+    @property
+    def seed(self) -> int | None:
+        """The master seed of the run."""
+        return self.meta.get("seed")
+
+    def save(
+        self,
+        path: str | os.PathLike,
+        *,
+        force: bool = False,
+        extras: Callable[[Path], None] | None = None,
+    ) -> Path:
+        """Write the results folder atomically.
+
+        Args:
+            path: The folder to create.
+            force: Replace an existing folder (else refuse).
+            extras: Called with the temporary folder before it is renamed into place,
+                to add files such as ``report.html``.
+
+        Returns:
+            The folder's path.
+
+        Raises:
+            ValidationError: If the folder exists and ``force`` is false, or its parent
+                is not writable.
+        """
+        path = Path(path)
+        with atomic_folder(path, force=force) as tmp:
+            self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
+            self.summary.to_parquet(tmp / "summary.parquet", index=False)
+            if self.scenario is not None:
+                (tmp / "scenario.resolved.toml").write_text(self.scenario.to_toml(), encoding="utf-8")
+            (tmp / "run.json").write_text(json.dumps(self.meta, indent=2, default=str) + "\n")
+            if extras is not None:
+                extras(tmp)
+        return path
+
+
+class atomic_folder:  # noqa: N801 - used as a context manager, reads like a function
+    """Context manager: yields a temporary folder renamed to ``path`` on success.
+
+    On an exception the temporary folder is removed and ``path`` is untouched.
+    """
+
+    def __init__(self, path: Path, *, force: bool = False) -> None:
+        self.path = Path(path)
+        self.force = force
+        self.tmp: Path | None = None
+
+    def __enter__(self) -> Path:
+        if self.path.exists() and not self.force:
+            raise ValidationError(
+                f"{self.path} already exists (use --force to replace it)", key="out"
+            )
+        parent = self.path.parent if str(self.path.parent) else Path(".")
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.tmp-", dir=parent))
+        except OSError as exc:
+            raise ValidationError(f"cannot write to {parent}: {exc.strerror}", key="out") from None
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        assert self.tmp is not None
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return False
+        old = None
+        if self.path.exists():
+            old = self.path.with_name(f".{self.path.name}.old-{os.getpid()}")
+            self.path.rename(old)
+        self.tmp.rename(self.path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return False
+
+
+def load_results(path: str | os.PathLike) -> Results:
+    """Read a results folder written by :meth:`Results.save`.
+
+    Args:
+        path: The folder.
+
+    Returns:
+        The results, equal to what was saved.
+
+    Raises:
+        ValidationError: If the folder is missing or incomplete.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise ValidationError(f"{path} is not a results folder (not found)", key="results")
+    missing = [f for f in ("timeseries.parquet", "summary.parquet", "run.json") if not (path / f).exists()]
+    if missing:
+        raise ValidationError(f"{path} is not a complete results folder (missing {', '.join(missing)})", key="results")
+    try:
+        ts = pd.read_parquet(path / "timeseries.parquet")
+        summary = pd.read_parquet(path / "summary.parquet")
+        meta = json.loads((path / "run.json").read_text())
+    except Exception as exc:  # pyarrow/json raise many types
+        raise SimError(f"{path}: cannot read results: {exc}") from None
+    scenario = None
+    if (path / "scenario.resolved.toml").exists():
+        from sim.scenario import load_scenario
+
+        scenario = load_scenario(path / "scenario.resolved.toml")
+    return Results(timeseries=ts, summary=summary, scenario=scenario, meta=meta)
