@@ -31,6 +31,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 out = Console()
+if not out.is_terminal:  # a pipe or a file: don't squeeze tables into 80 columns
+    out = Console(width=160)
 err = Console(stderr=True, soft_wrap=True)
 _state = {"debug": False}
 
@@ -44,9 +46,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on failure.")] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show full tracebacks on failure.")
+    ] = False,
 ) -> None:
     """Word-of-mouth diffusion simulator."""
     _state["debug"] = debug
@@ -60,7 +67,14 @@ def _summary_table(results) -> Table:
     from sim.experiments.tables import arm_table
 
     t = Table(title=f"{results.meta.get('scenario')} — seed {results.seed}", title_justify="left")
-    for col in ("arm", "replicates", "final adopters (mean)", "95% CI", "95% of runs", "steps to 50%"):
+    for col in (
+        "arm",
+        "replicates",
+        "final adopters (mean)",
+        "95% CI",
+        "95% of runs",
+        "steps to 50%",
+    ):
         t.add_column(col, justify="left" if col == "arm" else "right")
     for _, r in arm_table(results.summary).iterrows():
         t.add_row(
@@ -80,36 +94,59 @@ def run(
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Results folder (default: results/<name>-<time>).")
     ] = None,
-    replicates: Annotated[int | None, typer.Option(help="Override the number of replicates.")] = None,
+    replicates: Annotated[
+        int | None, typer.Option(help="Override the number of replicates.")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Override the master seed.")] = None,
     set_: Annotated[
-        list[str] | None, typer.Option("--set", help="Override a key: --set model.p=0.2 (repeatable).")
+        list[str] | None,
+        typer.Option("--set", help="Override a key: --set model.p=0.2 (repeatable)."),
     ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing results folder.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing results folder.")
+    ] = False,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
 ) -> None:
     """Run every arm of a scenario and write a results folder with a report."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from sim.experiments.run import run as run_scenario
     from sim.report import render_report
     from sim.scenario import load_scenario
 
-    sc = load_scenario(scenario, overrides=set_ or None)
+    overrides = list(set_ or [])
+    # --seed and --replicates are overrides like any other: validated, and a random
+    # network without its own seed follows the new master seed.
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    if replicates is not None:
+        overrides.append(f"replicates={replicates}")
+    sc = load_scenario(scenario, overrides=overrides or None)
     target = out_dir or _default_out(sc.name)
     if target.exists() and not force:
         raise ValidationError(f"{target} already exists (use --force to replace it)", key="--out")
     arms = sc.arm_scenarios()
-    reps = replicates if replicates is not None else sc.replicates
-    total = len(arms) * reps
+    total = len(arms) * sc.replicates
     command = "wom " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-        console=err, disable=not err.is_terminal, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        disable=not err.is_terminal,
+        transient=True,
     ) as bar:
         task = bar.add_task(f"{sc.name}", total=total)
         results = run_scenario(
-            sc, replicates=replicates, seed=seed, command=command,
+            sc,
+            command=command,
             progress=lambda arm, n: bar.update(task, advance=n, description=f"{sc.name}: {arm}"),
         )
 
@@ -125,7 +162,9 @@ def run(
 @app.command()
 def validate(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
-    set_: Annotated[list[str] | None, typer.Option("--set", help="Override a key (repeatable).")] = None,
+    set_: Annotated[
+        list[str] | None, typer.Option("--set", help="Override a key (repeatable).")
+    ] = None,
 ) -> None:
     """Check a scenario without running it; print it resolved (every default filled in)."""
     from sim.scenario import load_scenario
@@ -137,7 +176,9 @@ def validate(
 
 
 @app.command()
-def report(results_dir: Annotated[Path, typer.Argument(help="A results folder from `wom run`.")]) -> None:
+def report(
+    results_dir: Annotated[Path, typer.Argument(help="A results folder from `wom run`.")],
+) -> None:
     """Rebuild report.html from a results folder."""
     from sim.report import write_report
 
@@ -155,7 +196,10 @@ def datasets() -> None:
         t.add_column(col)
     for d in list_datasets():
         t.add_row(
-            str(d["name"]), f"{d['nodes']:,}", f"{d['edges']:,}", str(d.get("communities") or "—"),
+            str(d["name"]),
+            f"{d['nodes']:,}",
+            f"{d['edges']:,}",
+            str(d.get("communities") or "—"),
             str(d.get("description", "")),
         )
     out.print(t)
@@ -189,7 +233,8 @@ def main(argv: list[str] | None = None) -> int:
             raise
         err.print(
             f"error: unexpected failure: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-            markup=False, highlight=False,
+            markup=False,
+            highlight=False,
         )
         return 1
     return 0

@@ -73,8 +73,12 @@ def adoption_curves(
         ax.plot(steps, np.nanmean(vals, axis=1), color=colors[arm], lw=2, label=f"{label} (mean)")
         if vals.shape[1] > 1:
             ax.fill_between(
-                steps, np.nanquantile(vals, lo_q, axis=1), np.nanquantile(vals, hi_q, axis=1),
-                color=colors[arm], alpha=0.2, lw=0,
+                steps,
+                np.nanquantile(vals, lo_q, axis=1),
+                np.nanquantile(vals, hi_q, axis=1),
+                color=colors[arm],
+                alpha=0.2,
+                lw=0,
             )
     ax.set_xlabel(step_label)
     ax.set_ylabel("adopters (people, cumulative)" if metric == "cumulative_adopted" else metric)
@@ -85,7 +89,9 @@ def adoption_curves(
     return ax
 
 
-def final_size_distribution(results, *, ax=None, metric: str = "final_adopted", title: str | None = None):
+def final_size_distribution(
+    results, *, ax=None, metric: str = "final_adopted", title: str | None = None
+):
     """Distribution of the final number of adopters per arm (one histogram per arm).
 
     Args:
@@ -108,8 +114,13 @@ def final_size_distribution(results, *, ax=None, metric: str = "final_adopted", 
     for arm in arms:
         g = sm if arm is None else sm[sm["arm"] == arm]
         ax.hist(
-            g[metric].to_numpy(dtype=float), bins=bins, histtype="stepfilled", alpha=0.35,
-            color=colors[arm], edgecolor=colors[arm], lw=1.5,
+            g[metric].to_numpy(dtype=float),
+            bins=bins,
+            histtype="stepfilled",
+            alpha=0.35,
+            color=colors[arm],
+            edgecolor=colors[arm],
+            lw=1.5,
             label=f"{'all' if arm is None else arm} (n={len(g)})",
         )
     ax.set_xlabel("final adopters (people)" if metric == "final_adopted" else metric)

@@ -46,6 +46,25 @@ def _fmt(x, digits=1) -> str:
         return html.escape(str(x))
 
 
+def _networks_html(meta: dict) -> str:
+    nets = meta.get("networks") or {}
+    seen = {}
+    for arm, d in nets.items():
+        key = (d.get("name"), d.get("nodes"), d.get("edges"), d.get("directed"))
+        seen.setdefault(key, []).append(arm)
+    if not seen:
+        return ""
+    parts = []
+    for (name, nodes, edges, directed), arms in seen.items():
+        kind = "directed" if directed else "undirected"
+        who = "" if len(seen) == 1 else f" (arms: {html.escape(', '.join(arms))})"
+        parts.append(
+            f"<b>{html.escape(str(name or 'network'))}</b>: {nodes:,} people, "
+            f"{edges:,} {kind} ties{who}"
+        )
+    return '<p class="muted">Network: ' + "; ".join(parts) + "</p>"
+
+
 def render_report(results: Results) -> str:
     """The report as an HTML string.
 
@@ -83,14 +102,15 @@ def render_report(results: Results) -> str:
 <style>{_CSS}</style></head><body>
 <h1>{html.escape(name)}</h1>
 <p>{html.escape(desc)}</p>
-<p class="muted">{len(table)} arm(s) × {meta.get('replicates')} replicates, master seed
-<b>{meta.get('seed')}</b> (rerun with the same seed for identical numbers).
+<p class="muted">{len(table)} arm(s) × {meta.get("replicates")} replicates, master seed
+<b>{meta.get("seed")}</b> (rerun with the same seed for identical numbers).
 Every arm uses the same random streams, so differences between arms are not noise between runs.</p>
+{_networks_html(meta)}
 <h2>Summary per arm</h2>
 <table><tr><th>arm</th><th>replicates</th><th>mean final adopters</th>
 <th>95% CI of the mean</th><th>95% of runs between</th><th>share of network</th>
 <th>median steps to half of final</th></tr>
-{''.join(rows)}</table>
+{"".join(rows)}</table>
 <p class="muted">“95% CI of the mean”: where the average would lie if the experiment were repeated
 (Student-t). “95% of runs between”: the 2.5th and 97.5th percentiles of individual runs.</p>
 <h2>Adoption over time</h2>
@@ -99,15 +119,17 @@ Every arm uses the same random streams, so differences between arms are not nois
 <h2>Final size across replicates</h2>
 <img alt="final size distribution" src="data:image/png;base64,{dist}">
 <h2>Run</h2>
-<p class="muted">Command: <code>{html.escape(str(meta.get('command') or ''))}</code><br>
-Started {html.escape(str(meta.get('started')))}, {meta.get('seconds')} s on
-{meta.get('threads')} thread(s).<br>{html.escape(versions)}</p>
+<p class="muted">Command: <code>{html.escape(str(meta.get("command") or ""))}</code><br>
+Started {html.escape(str(meta.get("started")))}, {meta.get("seconds")} s on
+{meta.get("threads")} thread(s).<br>{html.escape(versions)}</p>
 <details><summary>Resolved scenario</summary><pre>{html.escape(resolved)}</pre></details>
 </body></html>
 """
 
 
-def write_report(results_or_dir: Results | str | os.PathLike, path: str | os.PathLike | None = None) -> Path:
+def write_report(
+    results_or_dir: Results | str | os.PathLike, path: str | os.PathLike | None = None
+) -> Path:
     """Write ``report.html`` (atomically) for results or a results folder.
 
     Args:

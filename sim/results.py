@@ -90,7 +90,9 @@ class Results:
             self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
             self.summary.to_parquet(tmp / "summary.parquet", index=False)
             if self.scenario is not None:
-                (tmp / "scenario.resolved.toml").write_text(self.scenario.to_toml(), encoding="utf-8")
+                (tmp / "scenario.resolved.toml").write_text(
+                    self.scenario.to_toml(), encoding="utf-8"
+                )
             (tmp / "run.json").write_text(json.dumps(self.meta, indent=2, default=str) + "\n")
             if extras is not None:
                 extras(tmp)
@@ -151,9 +153,13 @@ def load_results(path: str | os.PathLike) -> Results:
     path = Path(path)
     if not path.is_dir():
         raise ValidationError(f"{path} is not a results folder (not found)", key="results")
-    missing = [f for f in ("timeseries.parquet", "summary.parquet", "run.json") if not (path / f).exists()]
+    missing = [
+        f for f in ("timeseries.parquet", "summary.parquet", "run.json") if not (path / f).exists()
+    ]
     if missing:
-        raise ValidationError(f"{path} is not a complete results folder (missing {', '.join(missing)})", key="results")
+        raise ValidationError(
+            f"{path} is not a complete results folder (missing {', '.join(missing)})", key="results"
+        )
     try:
         ts = pd.read_parquet(path / "timeseries.parquet")
         summary = pd.read_parquet(path / "summary.parquet")

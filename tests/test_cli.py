@@ -61,7 +61,13 @@ def test_run_writes_a_complete_results_folder(scenario, tmp_path, capsys):
     assert main(["run", str(scenario), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "random" in printed and "hubs" in printed
-    for name in ("timeseries.parquet", "summary.parquet", "scenario.resolved.toml", "run.json", "report.html"):
+    for name in (
+        "timeseries.parquet",
+        "summary.parquet",
+        "scenario.resolved.toml",
+        "run.json",
+        "report.html",
+    ):
         assert (out / name).is_file(), name
     html = (out / "report.html").read_text()
     assert "data:image/png;base64," in html and "hubs" in html

@@ -30,7 +30,7 @@ from functools import cached_property
 
 import numpy as np
 
-from sim.contagion._rng import replicate_streams, spawn_states, stream_generator
+from sim.contagion._rng import replicate_streams, stream_generator
 from sim.errors import ValidationError
 from sim.network.csr import Network, from_networkx
 
@@ -46,6 +46,7 @@ __all__ = [
     "edge_values",
     "fresh_seed",
     "prepare_run",
+    "replicate_states",
 ]
 
 #: ``steps=None`` runs until nothing changes: at most this many steps.
@@ -58,6 +59,88 @@ DEFAULT_RECORD_CAP = 1000
 def fresh_seed() -> int:
     """A new master seed from OS entropy, small enough to record as int64."""
     return int(np.random.SeedSequence().entropy % (2**63))
+
+
+_SS_INIT_A = np.uint32(0x43B0D7E5)
+_SS_MULT_A = np.uint32(0x931E8875)
+_SS_INIT_B = np.uint32(0x8B51F9DD)
+_SS_MULT_B = np.uint32(0x58F38DED)
+_SS_MIX_L = np.uint32(0xCA01F9DD)
+_SS_MIX_R = np.uint32(0x4973F715)
+_SS_SHIFT = np.uint32(16)
+
+
+def replicate_states(seed: int, replicates: int) -> np.ndarray:
+    """The kernels' xoshiro states, ``spawn_states(replicate_streams(seed, R)[1])``, fast.
+
+    Bit-for-bit the same ``(R, 4) uint64`` array, but computed for all replicates at
+    once: numpy's :class:`~numpy.random.SeedSequence` hashing (entropy mixing, then
+    ``generate_state(4, uint64)``) written as uint32 array operations over the
+    replicates, whose entropy differs only in the spawn key ``(r, 0)``. Creating R
+    SeedSequence objects costs ~70 us each, which dominated Monte Carlo runs of small
+    cascades (1,000 replicates: ~80 ms, now ~0.3 ms).
+
+    Args:
+        seed: Master seed, an int >= 0.
+        replicates: R >= 1 (at most 2**32).
+
+    Returns:
+        ``(R, 4) uint64`` states; row ``r`` seeds replicate ``r``.
+
+    Examples:
+        >>> from sim.contagion._rng import replicate_streams, spawn_states
+        >>> slow = spawn_states(replicate_streams(2**40 + 3, 5)[1])
+        >>> bool((replicate_states(2**40 + 3, 5) == slow).all())
+        True
+    """
+    seed = int(seed)
+    if seed < 0 or not 1 <= replicates <= 2**32:
+        raise ValueError("need seed >= 0 and 1 <= replicates <= 2**32")
+    pool_size = 4
+    run = []  # numpy's _coerce_to_uint32_array: little-endian 32-bit words
+    value = seed
+    while value:
+        run.append(value & 0xFFFFFFFF)
+        value >>= 32
+    run = run or [0]
+    run += [0] * (pool_size - len(run))  # padded to the pool when a spawn key follows
+    R = int(replicates)
+    spawn = np.arange(R, dtype=np.uint64).astype(np.uint32)
+    entropy = [np.full(R, w, dtype=np.uint32) for w in run] + [spawn, np.zeros(R, np.uint32)]
+    hash_const = _SS_INIT_A
+
+    def hashmix(v):
+        nonlocal hash_const
+        v = v ^ hash_const
+        hash_const = np.uint32(hash_const * _SS_MULT_A)
+        v = v * hash_const
+        return v ^ (v >> _SS_SHIFT)
+
+    def mix(x, y):
+        v = _SS_MIX_L * x - _SS_MIX_R * y
+        return v ^ (v >> _SS_SHIFT)
+
+    with np.errstate(over="ignore"):
+        pool = [hashmix(entropy[i]) for i in range(pool_size)]
+        for i_src in range(pool_size):
+            for i_dst in range(pool_size):
+                if i_src != i_dst:
+                    pool[i_dst] = mix(pool[i_dst], hashmix(pool[i_src]))
+        for i_src in range(pool_size, len(entropy)):
+            for i_dst in range(pool_size):
+                pool[i_dst] = mix(pool[i_dst], hashmix(entropy[i_src]))
+        hb = _SS_INIT_B
+        words = []
+        for i in range(8):  # 4 uint64 = 8 uint32 words, little-endian pairs
+            v = pool[i % pool_size] ^ hb
+            hb = np.uint32(hb * _SS_MULT_B)
+            v = v * hb
+            words.append((v ^ (v >> _SS_SHIFT)).astype(np.uint64))
+    states = np.stack(
+        [words[2 * j] | (words[2 * j + 1] << np.uint64(32)) for j in range(4)], axis=1
+    )
+    states[~states.any(axis=1), 0] = 1  # as spawn_states: never the all-zero state
+    return np.ascontiguousarray(states)
 
 
 def as_network(graph, *, key: str = "network") -> Network:
@@ -140,7 +223,14 @@ def edge_values(net: Network, values, key: str, *, probability: bool = True) -> 
     elif _is_real(values):
         arr = np.full(net.num_arcs, float(values))
     else:
-        arr = np.asarray(values, dtype=np.float64)
+        try:
+            arr = np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"expected a number, an edge attribute name or one number per arc, "
+                f"got {type(values).__name__}",
+                key=key,
+            ) from None
         if arr.shape != (net.num_arcs,):
             raise ValidationError(
                 f"expected one value per arc ({net.num_arcs}), got shape {arr.shape}", key=key
@@ -149,7 +239,7 @@ def edge_values(net: Network, values, key: str, *, probability: bool = True) -> 
         raise ValidationError("values must not be NaN (missing edge attribute?)", key=key)
     if probability and arr.size and (arr.min() < 0 or arr.max() > 1):
         bad = arr[(arr < 0) | (arr > 1)][0]
-        raise ValidationError(f"must be probabilities in [0, 1], got {bad!r}", key=key)
+        raise ValidationError(f"must be probabilities in [0, 1], got {float(bad)!r}", key=key)
     return np.ascontiguousarray(arr)
 
 
@@ -197,7 +287,6 @@ def prepare_run(
         steps = check_int(steps, "steps", minimum=0)
     seed = fresh_seed() if seed is None else check_int(seed, "seed", minimum=0)
     n = net.num_nodes
-    root, children = replicate_streams(seed, replicates)
     if seeds is None:
         if not allow_no_seeds:
             raise ValidationError("give seed nodes or a number of random seeds", key="seeds")
@@ -208,15 +297,27 @@ def prepare_run(
         if k < 0 or (k == 0 and not allow_no_seeds):
             raise ValidationError(f"number of seeds must be >= 1, got {k}", key="seeds")
         if k > n:
-            raise ValidationError(f"{k} seeds asked for, but the network has {n} nodes", key="seeds")
+            raise ValidationError(
+                f"{k} seeds asked for, but the network has {n} nodes", key="seeds"
+            )
         seed_ptr = np.arange(replicates + 1, dtype=np.int64) * k
         seed_nodes = np.empty(replicates * k, dtype=np.int32)
+        _, children = replicate_streams(seed, replicates)
         for r, child in enumerate(children):
-            seed_nodes[r * k : (r + 1) * k] = stream_generator(child).choice(n, size=k, replace=False)
+            seed_nodes[r * k : (r + 1) * k] = stream_generator(child).choice(
+                n, size=k, replace=False
+            )
     else:
         if isinstance(seeds, str | bytes):
             seeds = [seeds]
-        ids = np.unique(net.ids(list(seeds), key="seeds"))
+        try:
+            seeds = list(seeds)
+        except TypeError:
+            raise ValidationError(
+                f"expected a number of seeds (int) or a list of node labels, got {seeds!r}",
+                key="seeds",
+            ) from None
+        ids = np.unique(net.ids(seeds, key="seeds"))
         if ids.size == 0 and not allow_no_seeds:
             raise ValidationError("the seed list is empty", key="seeds")
         seed_ptr = np.arange(replicates + 1, dtype=np.int64) * ids.size
@@ -228,7 +329,7 @@ def prepare_run(
         seed=seed,
         seed_ptr=seed_ptr,
         seed_nodes=seed_nodes,
-        states=spawn_states(children),
+        states=replicate_states(seed, replicates),
         max_steps=max_steps,
         record=(cap + 1) if record else 1,
         horizon=horizon,

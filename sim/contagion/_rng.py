@@ -111,7 +111,9 @@ def replicate_streams(seed: int | np.random.SeedSequence | None, replicates: int
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     # spawn() mutates the root's counter; derive children by key so the call is pure.
     children = [
-        np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, r), pool_size=root.pool_size)
+        np.random.SeedSequence(
+            root.entropy, spawn_key=(*root.spawn_key, r), pool_size=root.pool_size
+        )
         for r in range(replicates)
     ]
     return root, children
@@ -134,4 +136,6 @@ def spawn_states(children) -> np.ndarray:
 
 def stream_generator(child: np.random.SeedSequence) -> np.random.Generator:
     """A numpy Generator for a replicate's host-side draws (e.g. choosing random seeds)."""
-    return np.random.default_rng(np.random.SeedSequence(child.entropy, spawn_key=(*child.spawn_key, 1)))
+    return np.random.default_rng(
+        np.random.SeedSequence(child.entropy, spawn_key=(*child.spawn_key, 1))
+    )

@@ -63,7 +63,9 @@ MODELS: dict[str, ModelInfo] = {
         ModelInfo("si", "SI (discrete time)", "sim.contagion.cascade:si"),
         ModelInfo("sir", "SIR (discrete time)", "sim.contagion.cascade:sir"),
         ModelInfo("lt", "linear threshold", "sim.contagion.threshold:linear_threshold"),
-        ModelInfo("threshold", "fractional / absolute threshold", "sim.contagion.threshold:threshold"),
+        ModelInfo(
+            "threshold", "fractional / absolute threshold", "sim.contagion.threshold:threshold"
+        ),
         ModelInfo("bass", "Bass on a network", "sim.contagion.bass:bass", needs_steps=True),
         ModelInfo(
             "bass_mean_field",
@@ -119,9 +121,7 @@ def simulate(
     """
     info = MODELS.get(model) if isinstance(model, str) else None
     if info is None:
-        raise ValidationError(
-            f"unknown model {model!r} (valid: {', '.join(MODELS)})", key="model"
-        )
+        raise ValidationError(f"unknown model {model!r} (valid: {', '.join(MODELS)})", key="model")
     allowed = info.parameters()
     unknown = sorted(set(params) - set(allowed))
     if unknown:

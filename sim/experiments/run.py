@@ -27,7 +27,9 @@ __all__ = ["build_network", "run", "summary_metrics"]
 ProgressFn = Callable[[str, int], None]
 
 
-def build_network(spec: dict | None, *, base_dir: Path | None = None, default_seed: int = 0) -> Network | None:
+def build_network(
+    spec: dict | None, *, base_dir: Path | None = None, default_seed: int = 0
+) -> Network | None:
     """Build the network a scenario's ``[network]`` section describes.
 
     Args:
@@ -92,13 +94,17 @@ def _seed_nodes(net: Network | None, seeding: dict | None):
     if net is None:
         raise ValidationError(f"strategy {strategy!r} needs a network", key="seeding.strategy")
     if k > net.num_nodes:
-        raise ValidationError(f"{k} seeds asked for, but the network has {net.num_nodes} nodes", key="seeding.k")
+        raise ValidationError(
+            f"{k} seeds asked for, but the network has {net.num_nodes} nodes", key="seeding.k"
+        )
     if strategy == "degree":
         deg = net.degree()
         # Highest degree first; ties broken by node id, so the choice is deterministic.
         order = np.lexsort((np.arange(net.num_nodes), -deg))
         return net.label_of(order[:k])
-    raise ValidationError(f"unknown seeding strategy {strategy!r} (valid: random, degree)", key="seeding.strategy")
+    raise ValidationError(
+        f"unknown seeding strategy {strategy!r} (valid: random, degree)", key="seeding.strategy"
+    )
 
 
 def summary_metrics(timeseries: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
@@ -165,6 +171,7 @@ def run(
     started = time.time()
     nets: dict[str, Network | None] = {}
     ts_parts, sm_parts, arm_names = [], [], []
+    networks: dict[str, dict] = {}
     base_dir = scenario.base_dir
     for arm_name, arm in scenario.arm_scenarios():
         spec = arm.to_dict()
@@ -173,13 +180,29 @@ def run(
         if key not in nets:
             nets[key] = build_network(net_spec, base_dir=base_dir, default_seed=arm.seed)
         net = nets[key]
+        if net is not None:
+            networks.setdefault(
+                arm_name,
+                {
+                    "name": net.name,
+                    "nodes": net.num_nodes,
+                    "edges": net.num_edges,
+                    "directed": net.directed,
+                },
+            )
         model = dict(spec["model"])
         name = model.pop("name")
         params = {k: v for k, v in model.items() if v is not None}
         seeds = _seed_nodes(net, spec.get("seeding"))
         res = simulate(
-            net, name, seeds, replicates=arm.replicates, steps=arm.steps, seed=arm.seed,
-            record=True, **params,
+            net,
+            name,
+            seeds,
+            replicates=arm.replicates,
+            steps=arm.steps,
+            seed=arm.seed,
+            record=True,
+            **params,
         )
         ts = res.timeseries
         ts.insert(0, "arm", arm_name)
@@ -195,6 +218,7 @@ def run(
     for frame in (timeseries, summary):
         frame["arm"] = pd.Categorical(frame["arm"], categories=arm_names)
     meta = _metadata(scenario, arm_names, started, command)
+    meta["networks"] = networks
     return Results(timeseries=timeseries, summary=summary, scenario=scenario, meta=meta)
 
 

@@ -1,0 +1,1 @@
+"""Tests of the scenario layer (a package, so its module names cannot clash)."""
