@@ -173,43 +173,9 @@ def run(
     ts_parts, sm_parts, arm_names = [], [], []
     networks: dict[str, dict] = {}
     base_dir = scenario.base_dir
-    for arm_name, arm in scenario.arm_scenarios():
-        spec = arm.to_dict()
-        net_spec = spec.get("network")
-        key = json.dumps(net_spec, sort_keys=True, default=str)
-        if key not in nets:
-            nets[key] = build_network(net_spec, base_dir=base_dir, default_seed=arm.seed)
-        net = nets[key]
-        if net is not None:
-            networks.setdefault(
-                arm_name,
-                {
-                    "name": net.name,
-                    "nodes": net.num_nodes,
-                    "edges": net.num_edges,
-                    "directed": net.directed,
-                },
-            )
-        model = dict(spec["model"])
-        name = model.pop("name")
-        params = {k: v for k, v in model.items() if v is not None}
-        seeds = _seed_nodes(net, spec.get("seeding"))
-        res = simulate(
-            net,
-            name,
-            seeds,
-            replicates=arm.replicates,
-            steps=arm.steps,
-            seed=arm.seed,
-            record=True,
-            **params,
-        )
-        ts = res.timeseries
-        ts.insert(0, "arm", arm_name)
-        sm = res.summary
-        sm.insert(0, "arm", arm_name)
-        ts_parts.append(ts)
-        sm_parts.append(sm)
+    for arm_index, (arm_name, arm) in enumerate(scenario.arm_scenarios()):
+        with _scenario_context(scenario, arm_index if scenario.arms else None):
+            _run_arm(arm, arm_name, nets, networks, base_dir, ts_parts, sm_parts, simulate)
         arm_names.append(arm_name)
         if progress is not None:
             progress(arm_name, arm.replicates)
@@ -245,3 +211,96 @@ def _metadata(scenario, arms: list[str], started: float, command: str | None) ->
         "platform": platform.platform(),
         "versions": versions,
     }
+
+
+def _run_arm(arm, arm_name, nets, networks, base_dir, ts_parts, sm_parts, simulate) -> None:
+    """Build (or reuse) the arm's network, choose its seeds, run its replicates."""
+    spec = arm.to_dict()
+    net_spec = spec.get("network")
+    key = json.dumps(net_spec, sort_keys=True, default=str)
+    if key not in nets:
+        nets[key] = build_network(net_spec, base_dir=base_dir, default_seed=arm.seed)
+    net = nets[key]
+    if net is not None:
+        networks.setdefault(
+            arm_name,
+            {
+                "name": net.name,
+                "nodes": net.num_nodes,
+                "edges": net.num_edges,
+                "directed": net.directed,
+            },
+        )
+    model = dict(spec["model"])
+    name = model.pop("name")
+    params = {k: v for k, v in model.items() if v is not None}
+    seeding = spec.get("seeding")
+    seeds = _seed_nodes(net, seeding)
+    try:
+        res = simulate(
+            net,
+            name,
+            seeds,
+            replicates=arm.replicates,
+            steps=arm.steps,
+            seed=arm.seed,
+            record=True,
+            **params,
+        )
+    except ValidationError as exc:
+        if exc.key == "seeds":
+            exc.key = "seeding.nodes" if (seeding or {}).get("nodes") is not None else "seeding.k"
+        elif exc.key and not exc.key.startswith(("model.", "network.", "seeding.", "steps")):
+            exc.key = f"model.{exc.key}"
+        raise
+    ts = res.timeseries
+    ts.insert(0, "arm", arm_name)
+    sm = res.summary
+    sm.insert(0, "arm", arm_name)
+    ts_parts.append(ts)
+    sm_parts.append(sm)
+
+
+class _scenario_context:  # noqa: N801 - a context manager
+    """Point a runtime ValidationError at the scenario file, line and column.
+
+    Errors found only when running (a seed that is not in the network, a network file
+    that is malformed) name a scenario key; this adds where that key is written: in
+    the arm if the arm sets it, else in the base scenario.
+    """
+
+    def __init__(self, scenario, arm_index: int | None) -> None:
+        self.scenario = scenario
+        self.arm_index = arm_index
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if not isinstance(exc, ValidationError) or exc.file is not None or not exc.key:
+            return False
+        path = self.scenario.source_path
+        if path is None:
+            return False
+        from sim.scenario.positions import find_positions, parse_dotted_key
+
+        try:
+            spans = find_positions(Path(path).read_text(encoding="utf-8"))
+            keys = parse_dotted_key(exc.key)
+        except Exception:  # the file changed under us: keep the message as it is
+            return False
+        candidates = [tuple(keys)]
+        if self.arm_index is not None:
+            candidates.insert(0, ("arms", self.arm_index, *keys))
+        for cand in candidates:
+            span = spans.get(cand)
+            if span is not None:
+                exc.file, exc.line, exc.col = str(path), span.value.line, span.value.col
+                return False
+        for j in range(len(keys) - 1, 0, -1):  # not written: its nearest written table
+            span = spans.get(tuple(keys[:j]))
+            if span is not None:
+                exc.file, exc.line, exc.col = str(path), span.key.line, span.key.col
+                return False
+        exc.file = str(path)
+        return False
