@@ -243,21 +243,17 @@ def from_edges(
         weights = np.asarray(weights, dtype=np.float64)
         if weights.shape != src.shape:
             raise ValidationError("weights must align with the edges", key="weights")
+    need_origin = weights is not None or bool(eattrs)
     keep = src != dst
     order_in = np.flatnonzero(keep)
     s, d = src[keep], dst[keep]
     if not directed:
         s, d = np.concatenate([s, d]), np.concatenate([d, s])
         order_in = np.concatenate([order_in, order_in])
-    key = s * np.int64(max(n, 1)) + d
-    # Stable sort keeps input order among duplicates; unique keeps the first.
-    order = np.argsort(key, kind="stable")
-    key_sorted = key[order]
-    first = np.ones(key_sorted.shape[0], dtype=bool)
-    first[1:] = key_sorted[1:] != key_sorted[:-1]
-    order = order[first]
-    s_final, d_final = s[order], d[order]
-    origin = order_in[order]
+    width = np.int64(max(n, 1))
+    key = s * width + d
+    unique_keys, origin = _first_of_each_key(key, order_in, need_origin)
+    s_final, d_final = np.divmod(unique_keys, width)
     indptr = np.zeros(n + 1, dtype=np.int64)
     if n:
         np.cumsum(np.bincount(s_final, minlength=n), out=indptr[1:])
@@ -271,6 +267,46 @@ def from_edges(
         edge_attrs={k: np.asarray(v)[origin] for k, v in eattrs.items()},
         name=name,
     )
+
+
+def _first_of_each_key(
+    key: np.ndarray, edge_index: np.ndarray, need_origin: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Distinct arc keys in ascending order and, if asked, the first input edge of each.
+
+    ``edge_index[i]`` is the input edge that arc ``i`` came from; the smallest one in
+    each group of equal keys is the first occurrence. Taking the smallest *input edge*
+    (not the smallest arc position) matters for undirected graphs: both arcs of an
+    edge listed twice ("u v", then "v u") must keep the same, first, line.
+
+    Notes:
+        A plain value sort (several times faster than ``argsort``) when no origin is
+        needed, or when key and edge index pack into one ``uint64``; else ``argsort``.
+    """
+    if key.size == 0:
+        return key, (edge_index if need_origin else None)
+    if not need_origin:
+        ks = np.sort(key)
+        first = np.ones(ks.shape[0], dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        return ks[first], None
+    key_bits = int(key.max()).bit_length()
+    idx_bits = max(int(edge_index.max()).bit_length(), 1)
+    if key_bits + idx_bits <= 64:
+        shift = np.uint64(idx_bits)
+        packed = (key.astype(np.uint64) << shift) | edge_index.astype(np.uint64)
+        packed.sort()
+        ks = (packed >> shift).astype(np.int64)
+        idx = (packed & np.uint64((1 << idx_bits) - 1)).astype(np.int64)
+        first = np.ones(ks.shape[0], dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        return ks[first], idx[first]  # sorted by (key, edge): the first edge leads
+    order = np.argsort(key)
+    ks = key[order]
+    first = np.ones(ks.shape[0], dtype=bool)
+    first[1:] = ks[1:] != ks[:-1]
+    starts = np.flatnonzero(first)
+    return ks[starts], np.minimum.reduceat(edge_index[order], starts)
 
 
 def _attr_array(values: list) -> np.ndarray:
@@ -317,9 +353,13 @@ def from_networkx(graph, *, weight: str | None = None, name: str | None = None) 
         try:
             w = np.asarray([float(d[weight]) for _, _, d in edges], dtype=np.float64)
         except KeyError:
-            raise ValidationError(f"some edges have no {weight!r} attribute", key="weight") from None
+            raise ValidationError(
+                f"some edges have no {weight!r} attribute", key="weight"
+            ) from None
         except (TypeError, ValueError):
-            raise ValidationError(f"edge attribute {weight!r} must be numeric", key="weight") from None
+            raise ValidationError(
+                f"edge attribute {weight!r} must be numeric", key="weight"
+            ) from None
     node_keys: set[str] = set()
     for _, data in graph.nodes(data=True):
         node_keys.update(data)
@@ -330,7 +370,9 @@ def from_networkx(graph, *, weight: str | None = None, name: str | None = None) 
     edge_keys: set[str] = set()
     for _, _, data in edges:
         edge_keys.update(data)
-    edge_attrs = {k: _attr_array([d.get(k) for _, _, d in edges]) for k in sorted(edge_keys, key=str)}
+    edge_attrs = {
+        k: _attr_array([d.get(k) for _, _, d in edges]) for k in sorted(edge_keys, key=str)
+    }
     labels = np.empty(len(nodes), dtype=object)
     labels[:] = nodes
     if all(isinstance(u, int | np.integer) and not isinstance(u, bool) for u in nodes):

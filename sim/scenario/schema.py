@@ -332,12 +332,12 @@ class LFRNetwork(GeneratorSpec):
     )
     min_community: PositiveInt | None = Field(
         None,
-        description="Smallest community size; default min_degree.",
+        description="Smallest community size; default the smallest sampled degree (as networkx).",
         json_schema_extra={"allowed": ">= 1, <= n"},
     )
     max_community: PositiveInt | None = Field(
         None,
-        description="Largest community size; default n.",
+        description="Largest community size; default the largest sampled degree (as networkx).",
         json_schema_extra={"allowed": "min_community..n"},
     )
     max_iters: PositiveInt = Field(500, description="Attempts networkx makes before giving up.")
