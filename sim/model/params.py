@@ -1,0 +1,541 @@
+"""Parameters of the word-of-mouth marketing model, one pydantic section per mechanism.
+
+Every section is a strict pydantic v2 model (``extra="forbid"``) so that the scenario
+schema can embed it as a TOML table (``[vendor]``, ``[community]``, ...). Every field
+says its unit, its range and the article claim its default stands for. Every
+mechanism can be switched off (``enabled = false`` or a zero rate).
+
+Time is in **steps of one week**; money is in an arbitrary **currency unit** (the
+same for every channel, so that arms can share one budget); enthusiasm (熱量),
+susceptibility, trust and every probability are in ``[0, 1]``.
+
+Use :func:`parse_params` to build :class:`ModelParams` from a plain dict (a parsed
+TOML table): any invalid value becomes a :class:`~sim.errors.ValidationError`
+naming its dotted key, e.g. ``community.cap``.
+
+References:
+    Claims quoted from ``shared/DOMAIN.md`` and the source articles in ``shared/seeds``
+    (Ojima, CMC_Meetup slides; "操作されたインフルエンサーじゃなく、本気のファンとつながる
+    コミュニティマーケティング"; meetALIVE vol.9 report; Sansan's MarkeZine interview;
+    the corklab figures of 100 members and 200 waiting).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ValidationError as PydanticValidationError
+
+from sim.errors import ValidationError
+
+__all__ = [
+    "BudgetParams",
+    "ChurnParams",
+    "CommunityParams",
+    "Distribution",
+    "FirstPinParams",
+    "InfluencerParams",
+    "ModelParams",
+    "PeopleParams",
+    "SusceptibilityDistribution",
+    "TrustParams",
+    "VendorParams",
+    "WordOfMouthParams",
+    "parse_params",
+]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+def _fail(key: str, message: str):
+    """Raise a pydantic-visible error whose location is ``key`` (relative to the section)."""
+    raise _KeyedError(key, message)
+
+
+class _KeyedError(ValueError):
+    def __init__(self, key: str, message: str) -> None:
+        self.key = key
+        super().__init__(message)
+
+
+class Distribution(_Section):
+    """A distribution of a per-person value in ``[0, 1]``.
+
+    ``kind = "beta"`` draws Beta(``a``, ``b``); ``"uniform"`` draws U(``low``, ``high``);
+    ``"constant"`` gives everyone ``value``.
+    """
+
+    kind: Literal["beta", "uniform", "constant"] = Field(
+        "beta", description="Family: beta(a, b), uniform(low, high) or constant(value)."
+    )
+    a: float = Field(2.0, gt=0.0, description="Beta shape alpha (> 0).")
+    b: float = Field(5.0, gt=0.0, description="Beta shape beta (> 0).")
+    low: float = Field(0.0, ge=0.0, le=1.0, description="Uniform lower bound in [0, 1].")
+    high: float = Field(1.0, ge=0.0, le=1.0, description="Uniform upper bound in [low, 1].")
+    value: float = Field(0.3, ge=0.0, le=1.0, description="The constant, in [0, 1].")
+
+    @model_validator(mode="after")
+    def _order(self) -> Distribution:
+        if self.kind == "uniform" and self.low > self.high:
+            _fail("high", f"must be >= low ({self.low}), got {self.high}")
+        return self
+
+    @property
+    def mean(self) -> float:
+        """The distribution's mean."""
+        if self.kind == "beta":
+            return self.a / (self.a + self.b)
+        if self.kind == "uniform":
+            return 0.5 * (self.low + self.high)
+        return self.value
+
+
+class SusceptibilityDistribution(Distribution):
+    """A :class:`Distribution` whose beta default is Beta(2, 2) (mean 0.5)."""
+
+    b: float = Field(2.0, gt=0.0, description="Beta shape beta (> 0).")
+
+
+class PeopleParams(_Section):
+    """Who the people are: enthusiasm (熱量), susceptibility, interest axis (関心軸)."""
+
+    enthusiasm: Distribution = Field(
+        default_factory=lambda: Distribution(kind="beta", a=2.0, b=5.0),
+        description=(
+            "Initial enthusiasm (熱量) in [0, 1], a person's latent heat for the product. "
+            "Default Beta(2, 5) (mean 0.29): most people are lukewarm and only a few are "
+            "hot, as the articles say a community starts from 'a few hot users' "
+            "(熱量の高いユーザーを見つけ出し、数名集める)."
+        ),
+    )
+    susceptibility: SusceptibilityDistribution = Field(
+        default_factory=SusceptibilityDistribution,
+        description=(
+            "Susceptibility in [0, 1]: how easily a person is persuaded by any channel "
+            "(multiplies every conversion probability). Default Beta(2, 2), mean 0.5: "
+            "no article claim, a symmetric spread."
+        ),
+    )
+    interest: str = Field(
+        "auto",
+        description=(
+            "Interest axis (関心軸) per person: the name of a node attribute, 'louvain' "
+            "or 'label_propagation' (detected with networkx, seeded by detection_seed), "
+            "'none', or 'auto' (node attribute 'community' if the network has it, else "
+            "none). Bundled datasets and planted generators store their groups in "
+            "'community'."
+        ),
+    )
+    detection_seed: int = Field(
+        0, ge=0, description="Seed of community detection (same partition in every replicate)."
+    )
+    resolution: float = Field(1.0, gt=0.0, description="Louvain resolution (> 0).")
+    table: str | None = Field(
+        None,
+        description=(
+            "Optional person table: a CSV keyed by node id (column table_id) whose "
+            "columns set ('enthusiasm', 'susceptibility', 'interest') or shift "
+            "('enthusiasm_shift', 'susceptibility_shift') per-person values, as a "
+            "vendor's usage data would ('find the first pin from usage data'). Other "
+            "numeric columns are kept as scores."
+        ),
+    )
+    table_id: str = Field("node", description="Column of the person table holding node ids.")
+
+
+class TrustParams(_Section):
+    """Tie strength (the 'trust chain', トラストチェーン) on every arc, in [0, 1]."""
+
+    source: Literal["overlap", "attribute", "constant"] = Field(
+        "overlap",
+        description=(
+            "'overlap': trust = floor + (1 - floor) * Jaccard overlap of the two "
+            "neighbourhoods (ties embedded in shared friends are stronger); 'attribute': "
+            "an edge attribute in [0, 1]; 'constant': value on every tie."
+        ),
+    )
+    floor: float = Field(
+        0.2, ge=0.0, le=1.0, description="Overlap trust of a tie with no shared neighbour."
+    )
+    attribute: str = Field("trust", description="Edge attribute used when source='attribute'.")
+    value: float = Field(1.0, ge=0.0, le=1.0, description="Trust when source='constant'.")
+
+
+class VendorParams(_Section):
+    """Vendor direct marketing, Sell-To (コミュニティに売る): external influence."""
+
+    enabled: bool = Field(False, description="Switch the channel on.")
+    reach: int = Field(100, ge=0, description="People contacted per week (with replacement).")
+    target: str | None = Field(
+        None, description="Contact anyone (None) or only one interest group (its label)."
+    )
+    conversion: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Probability that a contact converts, times the person's susceptibility. "
+            "Default 5%: a direct message sometimes sells."
+        ),
+    )
+    cost_per_contact: float = Field(1.0, ge=0.0, description="Money per contact.")
+    enthusiasm: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Enthusiasm a convert gains from the vendor (raised to at least this). "
+            "Default 0: the articles say a vendor's message 'travels no further than "
+            "the vendor pushed it' (企業が伝える以上には、拡散しない); make it high to "
+            "test whether Sell-To would chain if it conveyed heat."
+        ),
+    )
+
+
+class InfluencerParams(_Section):
+    """Paid influencers: high reach, low credibility, no heat passed on."""
+
+    enabled: bool = Field(False, description="Switch the channel on.")
+    count: int = Field(5, ge=0, description="Number of paid influencers.")
+    pick: Literal["degree", "random"] = Field(
+        "degree", description="Choose the influencers by top degree or at random."
+    )
+    posts_per_step: int = Field(1, ge=0, description="Posts per influencer per week.")
+    reach_prob: float = Field(
+        0.5, ge=0.0, le=1.0, description="Probability a post reaches each neighbour."
+    )
+    credibility: float = Field(
+        0.02,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Probability a reached person converts, times susceptibility. Default 2%, "
+            "below the vendor's: 'manipulated influencers' (操作されたインフルエンサー) "
+            "are trusted less than genuine fans."
+        ),
+    )
+    cost_per_step: float = Field(50.0, ge=0.0, description="Money per influencer per week.")
+    enthusiasm: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Enthusiasm a convert gains (raised to at least this). Default 0: paid "
+            "posts convey no heat (熱量が伝わらない)."
+        ),
+    )
+
+
+class WordOfMouthParams(_Section):
+    """Word of mouth between peers, Sell-Through (コミュニティを通じて売る)."""
+
+    enabled: bool = Field(True, description="Switch peer talk by advocates on.")
+    talk_prob: float = Field(
+        0.2, ge=0.0, le=1.0, description="Probability an advocate talks over each tie per week."
+    )
+    persuasion: float = Field(
+        0.6,
+        ge=0.0,
+        description=(
+            "Scale of a talk's conversion probability: p = persuasion * e_sender * "
+            "trust * s_receiver * (1 + interest_bonus if they share an interest), "
+            "capped at 1. The product's fit: low for a product with little to talk "
+            "about (Sansan-like), high for one that raises questions (JAWS-UG-like)."
+        ),
+    )
+    interest_bonus: float = Field(
+        1.0,
+        ge=0.0,
+        description=(
+            "Relative persuasion bonus between people sharing an interest axis "
+            "(homophily, 関心軸). Default 1: twice as persuasive within an interest."
+        ),
+    )
+    transfer: float = Field(
+        0.8,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Enthusiasm passed along the chain: a peer convert's enthusiasm is raised "
+            "to at least transfer * the referrer's. Default 0.8: heat spreads but fades "
+            "along a chain unless something re-heats it."
+        ),
+    )
+    advocate_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "An adopter is an advocate (talks) while their enthusiasm is at least this. "
+            "Default 0.5: only fans with heat spread the word."
+        ),
+    )
+    decay: float = Field(
+        0.03,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Fraction of an adopter's enthusiasm lost per week (half-life about 23 "
+            "weeks at 0.03): heat fades without events."
+        ),
+    )
+
+
+class FirstPinParams(_Section):
+    """The first pin (ファーストピン): the community's first members."""
+
+    strategy: Literal["enthusiasm", "degree", "random", "interest"] = Field(
+        "enthusiasm",
+        description=(
+            "'enthusiasm': the hottest people; 'degree': the best connected; 'random'; "
+            "'interest': the hottest people of one interest group ('connected by a "
+            "shared interest axis', 関心軸でつながっている)."
+        ),
+    )
+    size: int = Field(
+        20, ge=0, description="First-pin size. Default 20: 'the first 20 people' (最初の20人)."
+    )
+    interest: str | None = Field(
+        None, description="Interest group for strategy 'interest' (default: the largest)."
+    )
+    enthusiasm: float | None = Field(
+        None,
+        ge=0.0,
+        le=1.0,
+        description="If set, raise the first pin's enthusiasm to at least this.",
+    )
+
+
+class CommunityParams(_Section):
+    """The community: meetups, heat, invitations, admission, cap (Sell-Through)."""
+
+    enabled: bool = Field(True, description="Run a community (with its first pin).")
+    cadence: int = Field(
+        4,
+        ge=1,
+        description=(
+            "Weeks between meetups. Default 4 (monthly); CMC_Meetup held 71 meetups in "
+            "7 years across several cities."
+        ),
+    )
+    capacity: int | None = Field(
+        50, ge=1, description="Seats per meetup (None: unlimited); a random subset is seated."
+    )
+    fee: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Fee level in enthusiasm units: only members whose enthusiasm exceeds it "
+            "attend. The articles: a small fee (割り勘) keeps out 'people who only come "
+            "to eat and drink' (飲んで食べるだけの、熱量がない人). Default 0 (free)."
+        ),
+    )
+    attendance_exponent: float = Field(
+        1.0,
+        ge=0.0,
+        description="A member attends with probability enthusiasm ** this (0: always).",
+    )
+    heat_exponent: float = Field(
+        -2.0,
+        description=(
+            "Exponent of the power mean giving the room's heat from attendees' "
+            "enthusiasm (0: geometric mean). Default -2: heat is dominated by the "
+            "coldest people present ('one cold member and the community stops "
+            "working', 熱量の低いユーザーが一人でも居てしまうと、コミュニティがワークしない)."
+        ),
+    )
+    lift: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Enthusiasm gain per meetup: e += lift * heat * cohesion * (1 - e). Meeting "
+            "in person heats people (オフラインファースト)."
+        ),
+    )
+    interest_bonus: float = Field(
+        1.0,
+        ge=0.0,
+        description=(
+            "Cohesion factor of a meetup = 1 + interest_bonus * (share of attendee pairs "
+            "sharing an interest): a room held together by one interest axis lifts "
+            "more. 0 turns it off."
+        ),
+    )
+    post_prob: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "Probability an attendee posts outward after a meetup ('output first', "
+            "アウトプットファースト)."
+        ),
+    )
+    post_reach: float = Field(
+        0.3, ge=0.0, le=1.0, description="Probability a post reaches each of the poster's ties."
+    )
+    invite_prob: float = Field(
+        0.05, ge=0.0, le=1.0, description="Probability a member invites each tie per week."
+    )
+    admission: Literal["closed", "invited", "open"] = Field(
+        "invited",
+        description=(
+            "'closed': nobody joins after the first pin; 'invited': invitees may join; "
+            "'open': people reached by outward posts may join too."
+        ),
+    )
+    join_threshold: float = Field(
+        0.4,
+        ge=0.0,
+        le=1.0,
+        description="An adopter joins (or queues) only with enthusiasm at least this.",
+    )
+    cap: int | None = Field(
+        None,
+        ge=0,
+        description=(
+            "Membership cap (None: no cap); applicants beyond it wait in a FIFO list. "
+            "The articles: a community capped at 100 with 200 waiting."
+        ),
+    )
+    cost_per_meetup: float = Field(100.0, ge=0.0, description="Money per meetup held.")
+    cost_per_attendee: float = Field(5.0, ge=0.0, description="Money per attendee seated.")
+
+
+class ChurnParams(_Section):
+    """Churn of adopters, lower for community members (retention)."""
+
+    enabled: bool = Field(True, description="Switch churn on.")
+    rate: float = Field(
+        0.005, ge=0.0, le=1.0, description="Probability an adopter churns per week (~23%/year)."
+    )
+    member_factor: float = Field(
+        0.5,
+        ge=0.0,
+        description=(
+            "Churn multiplier for community members. Default 0.5: the articles promise "
+            "better retention through product use (プロダクト活用促進による継続率上昇)."
+        ),
+    )
+
+
+class BudgetParams(_Section):
+    """Money: a total and optional per-channel budgets (None: unlimited)."""
+
+    total: float | None = Field(None, ge=0.0, description="Total budget over all channels.")
+    vendor: float | None = Field(None, ge=0.0, description="Budget of the vendor channel.")
+    influencer: float | None = Field(None, ge=0.0, description="Budget of paid influencers.")
+    community: float | None = Field(None, ge=0.0, description="Budget of the community.")
+
+
+class ModelParams(_Section):
+    """All the model's parameters, one section per mechanism."""
+
+    people: PeopleParams = Field(default_factory=PeopleParams)
+    trust: TrustParams = Field(default_factory=TrustParams)
+    vendor: VendorParams = Field(default_factory=VendorParams)
+    influencer: InfluencerParams = Field(default_factory=InfluencerParams)
+    word_of_mouth: WordOfMouthParams = Field(default_factory=WordOfMouthParams)
+    first_pin: FirstPinParams = Field(default_factory=FirstPinParams)
+    community: CommunityParams = Field(default_factory=CommunityParams)
+    churn: ChurnParams = Field(default_factory=ChurnParams)
+    budget: BudgetParams = Field(default_factory=BudgetParams)
+
+    @model_validator(mode="after")
+    def _cross(self) -> ModelParams:
+        c = self.community
+        if c.enabled and c.cap is not None and c.cap < self.first_pin.size:
+            _fail(
+                "community.cap",
+                f"the cap ({c.cap}) is smaller than the first pin (first_pin.size = "
+                f"{self.first_pin.size})",
+            )
+        for name in ("total", "vendor", "influencer", "community"):
+            v = getattr(self.budget, name)
+            if v is not None and not math.isfinite(v):
+                _fail(f"budget.{name}", f"must be finite, got {v}")
+        return self
+
+    def with_updates(self, updates: Mapping[str, Any]) -> ModelParams:
+        """A copy with dotted keys replaced, e.g. ``{"community.fee": 0.2}`` (validated)."""
+        data = self.model_dump()
+        for key, value in updates.items():
+            parts = key.split(".")
+            node = data
+            for p in parts[:-1]:
+                if not isinstance(node, dict) or p not in node:
+                    raise ValidationError("unknown parameter", key=key)
+                node = node[p]
+            if not isinstance(node, dict) or parts[-1] not in node:
+                raise ValidationError("unknown parameter", key=key)
+            node[parts[-1]] = value
+        return parse_params(data)
+
+
+def parse_params(data: ModelParams | Mapping[str, Any] | None = None) -> ModelParams:
+    """Validate model parameters from a dict (a parsed TOML table) or pass them through.
+
+    Args:
+        data: A :class:`ModelParams`, a nested mapping of sections, or ``None``
+            (all defaults).
+
+    Returns:
+        The validated parameters.
+
+    Raises:
+        ValidationError: On the first invalid value, naming its dotted key
+            (e.g. ``people.enthusiasm.value``, ``community.cap``).
+
+    Examples:
+        >>> parse_params({"community": {"fee": 0.2}}).community.fee
+        0.2
+        >>> parse_params({"budget": {"total": -1}})
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: budget.total: must be >= 0.0, got -1
+    """
+    if data is None:
+        return ModelParams()
+    if isinstance(data, ModelParams):
+        return data
+    try:
+        return ModelParams.model_validate(dict(data))
+    except PydanticValidationError as exc:
+        raise _convert(exc) from None
+    except _KeyedError as exc:  # pragma: no cover - pydantic wraps these
+        raise ValidationError(str(exc), key=exc.key) from None
+
+
+def _convert(exc: PydanticValidationError) -> ValidationError:
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    ctx = err.get("ctx") or {}
+    inner = ctx.get("error")
+    if isinstance(inner, _KeyedError):
+        # A cross-field check: its key is relative to the section that raised it.
+        prefix = loc
+        key = ".".join([*prefix, inner.key]) if prefix else inner.key
+        if inner.key.count(".") >= 1:  # already absolute (model-level check)
+            key = inner.key
+        return ValidationError(str(inner), key=key)
+    key = ".".join(loc)
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        return ValidationError("unknown parameter", key=key)
+    bound = {
+        "greater_than_equal": ("ge", ">="),
+        "greater_than": ("gt", ">"),
+        "less_than_equal": ("le", "<="),
+        "less_than": ("lt", "<"),
+    }
+    if kind in bound:
+        name, op = bound[kind]
+        return ValidationError(f"must be {op} {ctx.get(name)}, got {value!r}", key=key)
+    return ValidationError(f"{err['msg'].lower()}, got {value!r}", key=key)
