@@ -345,13 +345,25 @@ def from_networkx(graph, *, weight: str | None = None, name: str | None = None) 
     """
     nodes = list(graph.nodes)
     index = {u: i for i, u in enumerate(nodes)}
-    edges = list(graph.edges(data=True))
-    src = np.fromiter((index[u] for u, _, _ in edges), dtype=np.int64, count=len(edges))
-    dst = np.fromiter((index[v] for _, v, _ in edges), dtype=np.int64, count=len(edges))
+    directed = graph.is_directed()
+    # Walk the adjacency dicts directly: several times faster than graph.edges(data=True).
+    adj = graph.adj
+    deg = np.fromiter((len(adj[u]) for u in nodes), dtype=np.int64, count=len(nodes))
+    total = int(deg.sum())
+    src = np.repeat(np.arange(len(nodes), dtype=np.int64), deg)
+    dst = np.fromiter((index[v] for u in nodes for v in adj[u]), dtype=np.int64, count=total)
+    if graph.is_multigraph():  # adj[u][v] maps edge keys to data: keep the first edge
+        datas = [next(iter(kd.values())) for u in nodes for kd in adj[u].values()]
+    else:
+        datas = [d for u in nodes for d in adj[u].values()]
+    if not directed:  # each undirected edge appears from both ends: keep it once
+        keep = src <= dst
+        src, dst = src[keep], dst[keep]
+        datas = [d for d, k in zip(datas, keep.tolist(), strict=True) if k]
     w = None
     if weight is not None:
         try:
-            w = np.asarray([float(d[weight]) for _, _, d in edges], dtype=np.float64)
+            w = np.asarray([float(d[weight]) for d in datas], dtype=np.float64)
         except KeyError:
             raise ValidationError(
                 f"some edges have no {weight!r} attribute", key="weight"
@@ -368,11 +380,10 @@ def from_networkx(graph, *, weight: str | None = None, name: str | None = None) 
         for k in sorted(node_keys, key=str)
     }
     edge_keys: set[str] = set()
-    for _, _, data in edges:
-        edge_keys.update(data)
-    edge_attrs = {
-        k: _attr_array([d.get(k) for _, _, d in edges]) for k in sorted(edge_keys, key=str)
-    }
+    if any(datas):
+        for data in datas:
+            edge_keys.update(data)
+    edge_attrs = {k: _attr_array([d.get(k) for d in datas]) for k in sorted(edge_keys, key=str)}
     labels = np.empty(len(nodes), dtype=object)
     labels[:] = nodes
     if all(isinstance(u, int | np.integer) and not isinstance(u, bool) for u in nodes):
@@ -381,7 +392,7 @@ def from_networkx(graph, *, weight: str | None = None, name: str | None = None) 
         src,
         dst,
         num_nodes=len(nodes),
-        directed=graph.is_directed(),
+        directed=directed,
         weights=w,
         labels=labels,
         node_attrs=node_attrs,
