@@ -61,24 +61,57 @@ def fresh_seed() -> int:
     return int(np.random.SeedSequence().entropy % (2**63))
 
 
-_SS_INIT_A = np.uint32(0x43B0D7E5)
-_SS_MULT_A = np.uint32(0x931E8875)
-_SS_INIT_B = np.uint32(0x8B51F9DD)
-_SS_MULT_B = np.uint32(0x58F38DED)
-_SS_MIX_L = np.uint32(0xCA01F9DD)
-_SS_MIX_R = np.uint32(0x4973F715)
-_SS_SHIFT = np.uint32(16)
+_M32 = 0xFFFFFFFF
+
+
+def _seedsequence_states(run_words: list[int], spawn):
+    """numpy's SeedSequence(entropy, spawn_key=(spawn, 0)).generate_state(4, uint64).
+
+    ``run_words`` is the entropy as 32-bit words padded to the pool size (4);
+    ``spawn`` an int or a ``uint64`` array of them (< 2**32). The hashing is done on
+    Python ints or ``uint64`` arrays alike, reduced modulo 2**32 after every product.
+    Returns four 64-bit words (ints or arrays).
+    """
+    hash_const = 0x43B0D7E5
+
+    def hashmix(v):
+        nonlocal hash_const
+        v = v ^ hash_const
+        hash_const = (hash_const * 0x931E8875) & _M32
+        v = (v * hash_const) & _M32
+        return v ^ (v >> 16)
+
+    def mix(x, y):
+        v = (0xCA01F9DD * x - 0x4973F715 * y) & _M32
+        return v ^ (v >> 16)
+
+    pool = [hashmix(w) for w in run_words]
+    for i_src in range(4):
+        for i_dst in range(4):
+            if i_src != i_dst:
+                pool[i_dst] = mix(pool[i_dst], hashmix(pool[i_src]))
+    for extra in (spawn, 0):  # the spawn key (r, 0), after the pool-sized entropy
+        for i_dst in range(4):
+            pool[i_dst] = mix(pool[i_dst], hashmix(extra))
+    hb = 0x8B51F9DD
+    words = []
+    for i in range(8):
+        v = pool[i % 4] ^ hb
+        hb = (hb * 0x58F38DED) & _M32
+        v = (v * hb) & _M32
+        words.append(v ^ (v >> 16))
+    return [words[2 * j] | (words[2 * j + 1] << 32) for j in range(4)]
 
 
 def replicate_states(seed: int, replicates: int) -> np.ndarray:
     """The kernels' xoshiro states, ``spawn_states(replicate_streams(seed, R)[1])``, fast.
 
-    Bit-for-bit the same ``(R, 4) uint64`` array, but computed for all replicates at
-    once: numpy's :class:`~numpy.random.SeedSequence` hashing (entropy mixing, then
-    ``generate_state(4, uint64)``) written as uint32 array operations over the
-    replicates, whose entropy differs only in the spawn key ``(r, 0)``. Creating R
-    SeedSequence objects costs ~70 us each, which dominated Monte Carlo runs of small
-    cascades (1,000 replicates: ~80 ms, now ~0.3 ms).
+    Bit-for-bit the same ``(R, 4) uint64`` array, without creating R
+    :class:`~numpy.random.SeedSequence` objects (~70 us each, which dominated Monte
+    Carlo runs of small cascades): numpy's SeedSequence hashing (entropy mixing, then
+    ``generate_state(4, uint64)``) is written out once, on Python ints for a few
+    replicates and on arrays over the replicates otherwise (their entropy differs
+    only in the spawn key ``(r, 0)``).
 
     Args:
         seed: Master seed, an int >= 0.
@@ -93,54 +126,27 @@ def replicate_states(seed: int, replicates: int) -> np.ndarray:
         >>> bool((replicate_states(2**40 + 3, 5) == slow).all())
         True
     """
-    seed = int(seed)
-    if seed < 0 or not 1 <= replicates <= 2**32:
+    seed, R = int(seed), int(replicates)
+    if seed < 0 or not 1 <= R <= 2**32:
         raise ValueError("need seed >= 0 and 1 <= replicates <= 2**32")
-    pool_size = 4
     run = []  # numpy's _coerce_to_uint32_array: little-endian 32-bit words
     value = seed
     while value:
-        run.append(value & 0xFFFFFFFF)
+        run.append(value & _M32)
         value >>= 32
     run = run or [0]
-    run += [0] * (pool_size - len(run))  # padded to the pool when a spawn key follows
-    R = int(replicates)
-    spawn = np.arange(R, dtype=np.uint64).astype(np.uint32)
-    entropy = [np.full(R, w, dtype=np.uint32) for w in run] + [spawn, np.zeros(R, np.uint32)]
-    hash_const = _SS_INIT_A
-
-    def hashmix(v):
-        nonlocal hash_const
-        v = v ^ hash_const
-        hash_const = np.uint32(hash_const * _SS_MULT_A)
-        v = v * hash_const
-        return v ^ (v >> _SS_SHIFT)
-
-    def mix(x, y):
-        v = _SS_MIX_L * x - _SS_MIX_R * y
-        return v ^ (v >> _SS_SHIFT)
-
-    with np.errstate(over="ignore"):
-        pool = [hashmix(entropy[i]) for i in range(pool_size)]
-        for i_src in range(pool_size):
-            for i_dst in range(pool_size):
-                if i_src != i_dst:
-                    pool[i_dst] = mix(pool[i_dst], hashmix(pool[i_src]))
-        for i_src in range(pool_size, len(entropy)):
-            for i_dst in range(pool_size):
-                pool[i_dst] = mix(pool[i_dst], hashmix(entropy[i_src]))
-        hb = _SS_INIT_B
-        words = []
-        for i in range(8):  # 4 uint64 = 8 uint32 words, little-endian pairs
-            v = pool[i % pool_size] ^ hb
-            hb = np.uint32(hb * _SS_MULT_B)
-            v = v * hb
-            words.append((v ^ (v >> _SS_SHIFT)).astype(np.uint64))
-    states = np.stack(
-        [words[2 * j] | (words[2 * j + 1] << np.uint64(32)) for j in range(4)], axis=1
-    )
+    run += [0] * (4 - len(run))  # padded to the pool size since a spawn key follows
+    if R <= 32:
+        states = np.array(
+            [_seedsequence_states(run, r) for r in range(R)], dtype=np.uint64
+        ).reshape(R, 4)
+    else:
+        with np.errstate(over="ignore"):
+            cols = _seedsequence_states(run, np.arange(R, dtype=np.uint64))
+        states = np.stack([np.broadcast_to(np.asarray(c, dtype=np.uint64), (R,)) for c in cols], 1)
+    states = np.ascontiguousarray(states)
     states[~states.any(axis=1), 0] = 1  # as spawn_states: never the all-zero state
-    return np.ascontiguousarray(states)
+    return states
 
 
 def as_network(graph, *, key: str = "network") -> Network:
