@@ -4,12 +4,16 @@ The public names, by task:
 
 * scenarios and runs: :func:`load_scenario`, :func:`run`, :class:`Results`,
   :func:`load_results`;
+* parameter sweeps: :func:`sweep`, :func:`load_sweep` (more in :mod:`sim.sweeps`);
 * networks: :class:`Network`, :func:`from_networkx`, :func:`to_networkx`,
   :func:`from_edges`, :func:`read_edgelist`, :func:`load_network`,
   :func:`load_dataset`, :func:`list_datasets`, :func:`generate` and the generators;
 * classic models: :func:`simulate`, :func:`independent_cascade`, :func:`si`,
   :func:`sir`, :func:`linear_threshold`, :func:`threshold`, :func:`bass`,
   :func:`bass_mean_field`, :func:`bass_closed_form`, :func:`bass_discrete`;
+* the word-of-mouth marketing model: :func:`simulate_wom` (replicates in parallel,
+  tidy frames) and :class:`WordOfMouthModel` (a ``mesa.Model``; Mesa is imported on
+  first use);
 * errors: :class:`ValidationError` (bad input, exit code 2), :class:`SimError`.
 """
 
@@ -30,6 +34,7 @@ from sim.contagion import (
 )
 from sim.errors import DataFileError, SimError, ValidationError
 from sim.experiments import run
+from sim.model import simulate_wom
 from sim.network import (
     GENERATORS,
     Network,
@@ -56,6 +61,7 @@ from sim.network import (
 )
 from sim.results import Results, load_results
 from sim.scenario import Scenario, load_scenario
+from sim.sweeps import load_sweep, sweep
 
 __all__ = [
     "__version__",
@@ -65,6 +71,9 @@ __all__ = [
     "run",
     "Results",
     "load_results",
+    # parameter sweeps
+    "sweep",
+    "load_sweep",
     # networks
     "Network",
     "from_networkx",
@@ -101,8 +110,24 @@ __all__ = [
     "bass_mean_field",
     "bass_closed_form",
     "bass_discrete",
+    # the word-of-mouth marketing model
+    "simulate_wom",
+    "WordOfMouthModel",
     # errors
     "ValidationError",
     "DataFileError",
     "SimError",
 ]
+
+
+def __getattr__(name: str):
+    """``WordOfMouthModel`` imports Mesa on first use (about a second)."""
+    if name == "WordOfMouthModel":
+        from sim.model.wom import WordOfMouthModel
+
+        return WordOfMouthModel
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

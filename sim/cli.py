@@ -1,4 +1,4 @@
-"""The ``wom`` command: run, validate and report scenarios.
+"""The ``wom`` command: run, validate and report scenarios; sweep and analyze them.
 
 Exit codes: 0 success; 1 runtime failure (one line; the traceback only with
 ``--debug``); 2 usage or scenario errors (one line naming the file, line, column and
@@ -73,7 +73,7 @@ def _summary_table(results) -> Table:
         "final adopters (mean)",
         "95% CI",
         "95% of runs",
-        "steps to 50%",
+        "weeks to 50%" if "adopted_by_first_pin" in results.summary else "steps to 50%",
     ):
         t.add_column(col, justify="left" if col == "arm" else "right")
     for _, r in arm_table(results.summary).iterrows():
@@ -86,6 +86,53 @@ def _summary_table(results) -> Table:
             f"{r.get('time_to_half_median', float('nan')):.0f}",
         )
     return t
+
+
+def _wom_tables(results) -> list[Table]:
+    """The marketing measures of a ``wom`` run (means over replicates), or ``[]``."""
+    sm = results.summary
+    if "adopted_by_first_pin" not in sm:
+        return []
+    from sim.plot import CHANNEL_LABELS
+
+    m = sm.groupby("arm", sort=False, observed=True).mean(numeric_only=True)
+    who = Table(title="Where the customers came from (people, mean)", title_justify="left")
+    for col in ("arm", "customers", *CHANNEL_LABELS.values(), "peer share", "chain depth"):
+        who.add_column(col, justify="left" if col == "arm" else "right")
+    money = Table(title="Money and community (mean)", title_justify="left")
+    for col in ("arm", "spent", "per customer", "members", "waiting", "meetups",
+                "attendance", "newcomers", "heat"):  # fmt: skip
+        money.add_column(col, justify="left" if col == "arm" else "right")
+
+    def num(x, digits=1, suffix=""):
+        return "—" if x != x else f"{x:,.{digits}f}{suffix}"
+
+    for arm, r in m.iterrows():
+        who.add_row(
+            str(arm),
+            num(r["final_adopted"]),
+            *(num(r[f"adopted_by_{c}"]) for c in CHANNEL_LABELS),
+            num(100 * r["wom_share"], 0, "%"),
+            f"{num(r['mean_chain_depth'], 2)} (max {num(r['max_chain_depth'])})",
+        )
+        money.add_row(
+            str(arm),
+            num(r["spend"], 0),
+            num(r["cost_per_adopter"], 1),
+            num(r["final_members"]),
+            num(r["max_waiting"]),
+            num(r["meetups_held"], 0),
+            num(r["mean_attendance"]),
+            num(100 * r["mean_newcomer_share"], 0, "%"),
+            num(r["mean_heat"], 2),
+        )
+    money.caption_justify = "left"
+    money.caption = (
+        "spent, per customer: currency units (first pin not counted); members at the end; "
+        "waiting: longest waiting list; attendance per meetup; newcomers: share of "
+        "first-time attendees (40-60% healthy); heat: 0-1, weighted to the coldest attendee"
+    )
+    return [who, money]
 
 
 @app.command()
@@ -156,6 +203,8 @@ def run(
 
     results.save(target, force=force, extras=extras)
     out.print(_summary_table(results))
+    for table in _wom_tables(results):
+        out.print(table)
     out.print(f"results: {target}" + (f"  (open {target / 'report.html'})" if report else ""))
 
 
@@ -183,6 +232,191 @@ def report(
     from sim.report import write_report
 
     path = write_report(results_dir)
+    out.print(f"report: {path}")
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Sweep folder (default: results/<name>-sweep); rerun to resume."
+        ),
+    ] = None,
+    design: Annotated[
+        str | None,
+        typer.Option(help="grid (default), random, lhs, sobol or morris."),
+    ] = None,
+    samples: Annotated[
+        int | None,
+        typer.Option(
+            help="Levels per range (grid), points (random, lhs), base samples "
+            "(sobol, a power of 2) or trajectories (morris)."
+        ),
+    ] = None,
+    replicates: Annotated[
+        int | None, typer.Option(help="Replicates per point (default: the scenario's).")
+    ] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Values to sweep: --set model.q=0,0.05,0.1 (repeatable)."),
+    ] = None,
+    range_: Annotated[
+        list[str] | None,
+        typer.Option("--range", help="Range to sweep: --range model.p=0.01:0.2 (repeatable)."),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Master seed of the sweep (default: the scenario's).")
+    ] = None,
+    levels: Annotated[int | None, typer.Option(help="Morris grid levels (default 4).")] = None,
+    crn: Annotated[
+        bool | None,
+        typer.Option(
+            "--crn/--no-crn",
+            help="Common random numbers: every point uses the same random streams (default).",
+        ),
+    ] = None,
+    timeseries: Annotated[
+        bool | None,
+        typer.Option("--timeseries/--no-timeseries", help="Keep per-step rows (default: no)."),
+    ] = None,
+    executor: Annotated[
+        str | None, typer.Option(help="local (processes, default) or dask.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes, local or in a local Dask cluster (default: all cores)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Address of a running Dask scheduler, e.g. tcp://host:8786."),
+    ] = None,
+    connect_timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for the Dask scheduler.")
+    ] = 5.0,
+    log_every: Annotated[
+        int | None,
+        typer.Option(help="When not on a terminal: a log line every N runs (default: ~10%)."),
+    ] = None,
+) -> None:
+    """Run a parameter sweep of a scenario; rerun the same command to resume it."""
+    from sim.experiments.sweep import plan_sweep, run_plan
+
+    command = "wom " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    plan = plan_sweep(
+        scenario,
+        out=out_dir,
+        design=design,
+        samples=samples,
+        replicates=replicates,
+        values=list(set_ or []),
+        ranges=list(range_ or []),
+        seed=seed,
+        levels=levels,
+        common_random_numbers=crn,
+        timeseries=timeseries,
+        command=command,
+    )
+    d = plan.design
+    crn = plan.manifest["design"]["common_random_numbers"]
+
+    def announce(summary, todo: int) -> None:
+        resumed = f", {summary.skipped:,} already done" if summary.skipped else ""
+        err.print(
+            f"sweep {plan.scenario.name}: {d.kind} design, {len(d.points):,} points "
+            f"({len(plan.tasks):,} distinct) x {plan.replicates} replicates = {plan.runs:,} "
+            f"runs{resumed}; seed {d.seed}, "
+            f"{'common random numbers' if crn else 'independent streams per point'}; "
+            f"{summary.executor} -> {plan.path}",
+            markup=False,
+            highlight=False,
+        )
+
+    summary = run_plan(
+        plan,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        connect_timeout=connect_timeout,
+        log_every=log_every,
+        announce=announce,
+    )
+    out.print(f"sweep {plan.scenario.name}: {summary}", markup=False, highlight=False)
+    out.print(f"results: {plan.path}  (wom analyze {plan.path})", markup=False, highlight=False)
+    if summary.failed:
+        raise SimError(
+            f"{summary.failed} run(s) failed, recorded in {plan.path / 'failures'} (rerun the "
+            f"same command to retry them); first error: {summary.first_error}"
+        )
+
+
+@app.command()
+def analyze(
+    sweep_dir: Annotated[Path, typer.Argument(help="A sweep folder from `wom sweep`.")],
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output",
+            help="Output(s) to analyse (repeatable or comma-separated; default final_adopted).",
+        ),
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(help="sobol, morris or marginal (default: what the design supports)."),
+    ] = None,
+    params: Annotated[
+        str | None,
+        typer.Option(
+            help="Parameters for the lines and the heatmap: key1,key2 (default: by influence)."
+        ),
+    ] = None,
+    report_path: Annotated[
+        Path | None, typer.Option("--report", help="Report file (default: DIR/report.html).")
+    ] = None,
+) -> None:
+    """Sensitivity indices (Sobol, Morris) and figures of a sweep, in an HTML report."""
+    from sim.experiments.sweep_report import write_sweep_report
+
+    keys = [k.strip() for k in (params or "").split(",") if k.strip()] or None
+    path, analysis = write_sweep_report(
+        sweep_dir, outputs=output or ["final_adopted"], method=method, params=keys,
+        report=report_path,
+    )  # fmt: skip
+    idx = analysis.indices
+    names = {
+        "sobol": ["S1", "ST"],
+        "morris": ["mu_star", "sigma"],
+        "marginal": ["eta2", "swing"],
+    }[analysis.method]
+    for out_name in analysis.outputs:
+        t = Table(title=f"{out_name}: {analysis.method}", title_justify="left")
+        t.add_column("parameter")
+        t.add_column("arm")
+        for n in names:
+            t.add_column(n, justify="right")
+        for key in analysis.ranking(out_name):
+            for arm in analysis.arms:
+                sub = idx[(idx.output == out_name) & (idx.parameter == key) & (idx.arm == arm)]
+                if sub.empty:
+                    continue
+                cells = []
+                for n in names:
+                    r = sub[sub["index"] == n]
+                    if r.empty:
+                        cells.append("—")
+                        continue
+                    v, lo, hi = r.iloc[0][["value", "ci_low", "ci_high"]]
+                    text = f"{v:.3g}"
+                    if lo == lo:
+                        text += f" [{lo:.2g}, {hi:.2g}]"
+                    cells.append(text)
+                t.add_row(key, str(arm), *cells)
+        out.print(t)
+    for note in analysis.notes:
+        err.print(f"note: {note}", markup=False, highlight=False)
     out.print(f"report: {path}")
 
 

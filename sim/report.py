@@ -1,7 +1,9 @@
 """A self-contained HTML report of a results folder, readable without Python.
 
 Figures are embedded as base64 PNG, so the single ``report.html`` file can be mailed
-or opened anywhere.
+or opened anywhere. Runs of the marketing model (``wom``) get the marketing
+measures too: customers by channel per arm, word-of-mouth share, chain depth, spend
+and cost per customer, community health (members, attendance, newcomer share, heat).
 """
 
 from __future__ import annotations
@@ -65,6 +67,131 @@ def _networks_html(meta: dict) -> str:
     return '<p class="muted">Network: ' + "; ".join(parts) + "</p>"
 
 
+def _is_wom(results: Results) -> bool:
+    return "adopted_by_first_pin" in results.summary.columns
+
+
+def _img(ax, alt: str) -> str:
+    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{_png(ax)}">'
+
+
+def _means(summary, columns: list[str]):
+    present = [c for c in columns if c in summary]
+    return summary.groupby("arm", sort=False, observed=True)[present].mean(numeric_only=True)
+
+
+def _budgets(results: Results) -> dict:
+    """Each arm's ``budget.total`` (``None``: unlimited), from the resolved scenario."""
+    sc = results.scenario
+    if sc is None:
+        return {}
+    out = {}
+    for name, arm in sc.arm_scenarios():
+        budget = getattr(arm, "budget", None)
+        out[name] = getattr(budget, "total", None)
+    return out
+
+
+def _last_spending_week(ts) -> dict:
+    """Per arm: the median over replicates of the last week in which money was spent."""
+    keys = ["arm", "replicate"]
+    grew = ts[ts.groupby(keys, observed=True)["spend"].diff() > 0]
+    last = grew.groupby(keys, observed=True)["step"].max()
+    return last.groupby(level="arm", observed=True).median().to_dict()
+
+
+def _wom_html(results: Results, band: float) -> str:
+    """The marketing measures of a ``wom`` run: tables and figures."""
+    sm = results.summary
+    channels = list(plot.CHANNEL_COLORS)
+    m = _means(
+        sm,
+        ["final_adopted", *(f"adopted_by_{c}" for c in channels), "wom_share",
+         "mean_chain_depth", "max_chain_depth", "spend", "cost_per_adopter", "final_members",
+         "max_waiting", "meetups_held", "mean_attendance", "mean_newcomer_share", "mean_heat",
+         "outward_posts"],
+    )  # fmt: skip
+    budgets = _budgets(results)
+    last_spend = _last_spending_week(results.timeseries)
+    head = "".join(f"<th>{plot.CHANNEL_LABELS[c]}</th>" for c in channels)
+    rows, money, health = [], [], []
+    for arm, r in m.iterrows():
+        name = html.escape(str(arm))
+        by = "".join(f"<td>{_fmt(r[f'adopted_by_{c}'])}</td>" for c in channels)
+        rows.append(
+            f"<tr><td>{name}</td><td><b>{_fmt(r['final_adopted'])}</b></td>{by}"
+            f"<td>{_fmt(100 * r['wom_share'], 0)}%</td><td>{_fmt(r['mean_chain_depth'], 2)}</td>"
+            f"<td>{_fmt(r['max_chain_depth'])}</td></tr>"
+        )
+        budget = budgets.get(arm)
+        money.append(
+            f"<tr><td>{name}</td><td>{_fmt(r['spend'], 0)}</td>"
+            f"<td>{'unlimited' if budget is None else _fmt(budget, 0)}</td>"
+            f"<td>{_fmt(last_spend.get(arm, float('nan')), 0)}</td>"
+            f"<td><b>{_fmt(r['cost_per_adopter'])}</b></td></tr>"
+        )
+        if r["final_members"] > 0 or r["meetups_held"] > 0:
+            health.append(
+                f"<tr><td>{name}</td><td>{_fmt(r['final_members'])}</td>"
+                f"<td>{_fmt(r['max_waiting'])}</td><td>{_fmt(r['meetups_held'])}</td>"
+                f"<td>{_fmt(r['mean_attendance'])}</td>"
+                f"<td>{_fmt(100 * r['mean_newcomer_share'], 0)}%</td>"
+                f"<td>{_fmt(r['mean_heat'], 2)}</td><td>{_fmt(r['outward_posts'], 0)}</td></tr>"
+            )
+    equal = set(budgets.values())
+    budget_line = next(iter(equal)) if len(equal) == 1 else None
+    bars = _img(plot.adoption_by_channel(results), "customers by channel")
+    curves = _img(plot.channel_curves(results)[0], "customers by channel over time")
+    spend = _img(plot.spend_curves(results, budget=budget_line), "spending over time")
+    chains = _img(plot.chain_depth_distribution(results), "chain depth distribution")
+    parts = [
+        "<h2>Where the customers came from</h2>",
+        '<p class="muted">Means over replicates, in people; “customers” counts everyone '
+        "who adopted, the first pin included. <b>Word-of-mouth share</b>: "
+        "customers persuaded by a peer (word of mouth or the community) over all "
+        "customers. <b>Chain depth</b>: 0 for a customer won directly (first pin, vendor, "
+        "paid influencer), one more than the referrer's for a peer's convert; "
+        "“longest” is the mean over replicates of the deepest chain.</p>",
+        f"<table><tr><th>arm</th><th>customers</th>{head}<th>word-of-mouth share</th>"
+        "<th>mean chain depth</th><th>longest chain</th></tr>",
+        *rows,
+        "</table>",
+        bars,
+        curves,
+        "<h2>Money</h2>",
+        "<table><tr><th>arm</th><th>spent (currency units)</th><th>budget</th>"
+        "<th>last week with spending</th><th>cost per customer won</th></tr>",
+        *money,
+        "</table>",
+        '<p class="muted">Cost per customer won: money spent over customers won, not '
+        "counting the first pin (they were found, not bought); in currency units per "
+        "person, mean over replicates. A channel stops when its money is out (no more "
+        "contacts, paid posts or meetups): “last week with spending” is when that "
+        "happened, or the last week of the run (median over replicates).</p>",
+        spend,
+    ]
+    if health:
+        parts += [
+            "<h2>Community health</h2>",
+            "<table><tr><th>arm</th><th>members at the end</th><th>longest waiting list</th>"
+            "<th>meetups held</th><th>attendance per meetup</th><th>newcomer share</th>"
+            "<th>heat</th><th>outward posts</th></tr>",
+            *health,
+            "</table>",
+            '<p class="muted">In people, means over replicates. <b>Newcomer share</b>: '
+            "first-time attendees over attendees, averaged over meetups (40–60% is called "
+            "healthy). <b>Heat</b> (0–1): the room's enthusiasm as a power mean that weighs "
+            "the coldest people present most, so one cold attendee cools the whole room. "
+            "<b>Outward posts</b>: attendees who posted about the meetup to their own "
+            "contacts. In the figures, meetup measures are averaged over the replicates "
+            "that held a meetup that week; meetups stop when the community's money runs "
+            "out or nobody wants to come.</p>",
+            _img(plot.community_health(results, band=band)[0], "community health"),
+        ]
+    parts += ["<h2>Referral chains</h2>", chains]
+    return "\n".join(parts)
+
+
 def render_report(results: Results) -> str:
     """The report as an HTML string.
 
@@ -80,7 +207,8 @@ def render_report(results: Results) -> str:
     band = 0.9
     if sc is not None:
         band = getattr(getattr(sc, "outputs", None), "band", band) or band
-    step_label = "step"
+    wom = _is_wom(results)
+    step_label = "week" if wom else "step"
     rows = []
     for _, r in table.iterrows():
         rows.append(
@@ -107,12 +235,13 @@ def render_report(results: Results) -> str:
 Every arm uses the same random streams, so differences between arms are not noise between runs.</p>
 {_networks_html(meta)}
 <h2>Summary per arm</h2>
-<table><tr><th>arm</th><th>replicates</th><th>mean final adopters</th>
+<table><tr><th>arm</th><th>replicates</th><th>mean final adopters (people)</th>
 <th>95% CI of the mean</th><th>95% of runs between</th><th>share of network</th>
-<th>median steps to half of final</th></tr>
+<th>median {step_label}s to half of final</th></tr>
 {"".join(rows)}</table>
 <p class="muted">“95% CI of the mean”: where the average would lie if the experiment were repeated
 (Student-t). “95% of runs between”: the 2.5th and 97.5th percentiles of individual runs.</p>
+{_wom_html(results, band) if wom else ""}
 <h2>Adoption over time</h2>
 <img alt="adoption curves" src="data:image/png;base64,{curves}">
 <p class="muted">Line: mean over replicates; shaded: the central {band:.0%} of replicates.</p>

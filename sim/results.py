@@ -4,6 +4,7 @@ A results folder holds::
 
     timeseries.parquet       one row per (arm, replicate, step)
     summary.parquet          one row per (arm, replicate)
+    people.parquet           model wom only: one row per (arm, replicate, person)
     scenario.resolved.toml   the scenario with every default filled in
     run.json                 versions, seed, command, timing, arms
     report.html              (written by the face that asked for it)
@@ -46,12 +47,16 @@ class Results:
         scenario: The resolved scenario (a :class:`sim.scenario.Scenario`), or ``None``
             for runs made without one.
         meta: Run metadata: versions, seed, command, timing, arm names.
+        people: Model ``wom``: each person's outcome per arm and replicate
+            (``arm``, ``replicate``, ``node``, ``channel``, ``referrer``, ``depth``,
+            ...; see ``docs/outputs.md``), or ``None``.
     """
 
     timeseries: pd.DataFrame
     summary: pd.DataFrame
     scenario: object | None = None
     meta: dict = field(default_factory=dict)
+    people: pd.DataFrame | None = None
 
     @property
     def arms(self) -> list[str]:
@@ -89,6 +94,8 @@ class Results:
         with atomic_folder(path, force=force) as tmp:
             self.timeseries.to_parquet(tmp / "timeseries.parquet", index=False)
             self.summary.to_parquet(tmp / "summary.parquet", index=False)
+            if self.people is not None:
+                self.people.to_parquet(tmp / "people.parquet", index=False)
             if self.scenario is not None:
                 (tmp / "scenario.resolved.toml").write_text(
                     self.scenario.to_toml(), encoding="utf-8"
@@ -164,6 +171,9 @@ def load_results(path: str | os.PathLike) -> Results:
         ts = pd.read_parquet(path / "timeseries.parquet")
         summary = pd.read_parquet(path / "summary.parquet")
         meta = json.loads((path / "run.json").read_text())
+        people = None
+        if (path / "people.parquet").exists():
+            people = pd.read_parquet(path / "people.parquet")
     except Exception as exc:  # pyarrow/json raise many types
         raise SimError(f"{path}: cannot read results: {exc}") from None
     scenario = None
@@ -171,4 +181,4 @@ def load_results(path: str | os.PathLike) -> Results:
         from sim.scenario import load_scenario
 
         scenario = load_scenario(path / "scenario.resolved.toml")
-    return Results(timeseries=ts, summary=summary, scenario=scenario, meta=meta)
+    return Results(timeseries=ts, summary=summary, scenario=scenario, meta=meta, people=people)

@@ -5,6 +5,13 @@ seeding and horizon; the network is built once per distinct spec (arms that shar
 network share the object); every arm runs its R replicates from the **same** master
 seed, so replicate ``r`` of every arm draws from the same random stream (common
 random numbers) and differences between arms are not noise between runs.
+
+The classic models run through :func:`sim.contagion.runner.simulate`; the
+word-of-mouth marketing model (``model.name = "wom"``) through
+:func:`sim.model.simulate_wom`, with its parameters taken from the scenario's
+top-level tables (:func:`wom_params`). Its per-person outcomes (adoption week,
+channel, referrer, chain depth) go into ``Results.people`` unless
+``outputs.people = false``.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ import pandas as pd
 from sim.errors import ValidationError
 from sim.network.csr import Network
 
-__all__ = ["build_network", "run", "summary_metrics"]
+__all__ = ["build_network", "run", "summary_metrics", "wom_params"]
 
 ProgressFn = Callable[[str, int], None]
 
@@ -171,21 +178,29 @@ def run(
     started = time.time()
     nets: dict[str, Network | None] = {}
     ts_parts, sm_parts, arm_names = [], [], []
+    people_parts: list[pd.DataFrame] = []
     networks: dict[str, dict] = {}
     base_dir = scenario.base_dir
     for arm_index, (arm_name, arm) in enumerate(scenario.arm_scenarios()):
         with _scenario_context(scenario, arm_index if scenario.arms else None):
-            _run_arm(arm, arm_name, nets, networks, base_dir, ts_parts, sm_parts, simulate)
+            _run_arm(
+                arm, arm_name, nets, networks, base_dir, ts_parts, sm_parts, simulate,
+                people_parts=people_parts,
+            )  # fmt: skip
         arm_names.append(arm_name)
         if progress is not None:
             progress(arm_name, arm.replicates)
     timeseries = pd.concat(ts_parts, ignore_index=True)
     summary = summary_metrics(timeseries, pd.concat(sm_parts, ignore_index=True))
-    for frame in (timeseries, summary):
-        frame["arm"] = pd.Categorical(frame["arm"], categories=arm_names)
+    people = pd.concat(people_parts, ignore_index=True) if people_parts else None
+    for frame in (timeseries, summary, people):
+        if frame is not None:
+            frame["arm"] = pd.Categorical(frame["arm"], categories=arm_names)
     meta = _metadata(scenario, arm_names, started, command)
     meta["networks"] = networks
-    return Results(timeseries=timeseries, summary=summary, scenario=scenario, meta=meta)
+    return Results(
+        timeseries=timeseries, summary=summary, scenario=scenario, meta=meta, people=people
+    )
 
 
 def _metadata(scenario, arms: list[str], started: float, command: str | None) -> dict:
@@ -213,7 +228,9 @@ def _metadata(scenario, arms: list[str], started: float, command: str | None) ->
     }
 
 
-def _run_arm(arm, arm_name, nets, networks, base_dir, ts_parts, sm_parts, simulate) -> None:
+def _run_arm(
+    arm, arm_name, nets, networks, base_dir, ts_parts, sm_parts, simulate, *, people_parts=None
+) -> None:
     """Build (or reuse) the arm's network, choose its seeds, run its replicates."""
     spec = arm.to_dict()
     net_spec = spec.get("network")
@@ -233,6 +250,9 @@ def _run_arm(arm, arm_name, nets, networks, base_dir, ts_parts, sm_parts, simula
         )
     model = dict(spec["model"])
     name = model.pop("name")
+    if name == "wom":
+        _run_wom_arm(arm, arm_name, net, ts_parts, sm_parts, people_parts)
+        return
     params = {k: v for k, v in model.items() if v is not None}
     seeding = spec.get("seeding")
     seeds = _seed_nodes(net, seeding)
@@ -259,6 +279,74 @@ def _run_arm(arm, arm_name, nets, networks, base_dir, ts_parts, sm_parts, simula
     sm.insert(0, "arm", arm_name)
     ts_parts.append(ts)
     sm_parts.append(sm)
+
+
+def wom_params(scenario):
+    """The marketing model's parameters held by a scenario (one arm's, or the base's).
+
+    Args:
+        scenario: A validated :class:`sim.scenario.Scenario` whose model is ``wom``
+            (e.g. one of :meth:`~sim.scenario.Scenario.arm_scenarios`).
+
+    Returns:
+        :class:`sim.model.ModelParams` built from the top-level tables ``[people]``
+        ... ``[budget]``; a relative ``people.table`` is made relative to the
+        scenario file's folder.
+
+    Raises:
+        ValidationError: If the scenario's model is not ``wom``.
+    """
+    from sim.model.params import ModelParams
+    from sim.scenario.schema import WOM_SECTIONS
+
+    if scenario.model.name != "wom":
+        raise ValidationError(
+            f"the scenario's model is {scenario.model.name!r}, not 'wom'", key="model.name"
+        )
+    sections = {name: getattr(scenario, name) for name in WOM_SECTIONS}
+    table = sections["people"].table
+    if table is not None and not Path(table).is_absolute():
+        sections["people"] = sections["people"].model_copy(
+            update={"table": str(scenario.base_dir / table)}
+        )
+    return ModelParams(**sections)
+
+
+def _run_wom_arm(arm, arm_name, net, ts_parts, sm_parts, people_parts) -> None:
+    """One arm of the marketing model: all replicates in one call, same master seed."""
+    from sim.model.simulate import simulate_wom
+
+    keep = people_parts is not None and arm.outputs.people
+    res = simulate_wom(
+        net,
+        wom_params(arm),
+        replicates=arm.replicates,
+        steps=arm.steps,
+        seed=arm.seed,
+        people_of=list(range(arm.replicates)) if keep else None,
+    )
+    ts = res.timeseries
+    ts.insert(0, "arm", arm_name)
+    # time_to_half is added for every arm alike by summary_metrics.
+    sm = res.summary.drop(columns="time_to_half")
+    sm.insert(0, "arm", arm_name)
+    ts_parts.append(ts)
+    sm_parts.append(sm)
+    if keep:
+        people = res.people
+        for col in ("node", "interest", "referrer"):
+            people[col] = _label_column(people[col])
+        people.insert(0, "arm", arm_name)
+        people_parts.append(people)
+
+
+def _label_column(values: pd.Series) -> pd.Series:
+    """Node or interest labels as one Parquet-friendly type: nullable integers when
+    every label is an integer, else strings (missing: ``None``)."""
+    present = values.dropna()
+    if all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in present):
+        return values.astype("Int64")
+    return values.map(lambda v: None if v is None or v != v else str(v)).astype(object)
 
 
 class _scenario_context:  # noqa: N801 - a context manager

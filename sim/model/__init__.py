@@ -10,7 +10,9 @@ Two faces over the same numba kernels and arrays:
 
 * :func:`simulate_wom`: R replicates x T weeks in one parallel call, tidy frames;
 * :class:`WordOfMouthModel`: a :class:`mesa.Model` (one replicate, step by step,
-  DataCollector, optional :class:`Person` agents on a Mesa network space).
+  DataCollector, optional :class:`Person` agents on a Mesa network space). Mesa is
+  imported on first use of these two names (it takes about a second), so that the
+  scenario schema, which embeds ``params``, and ``simulate_wom`` load fast.
 
 Modules: ``params`` (pydantic sections), ``population`` (people and ties),
 ``seeding`` (first pin, influencers), ``kernels`` (numba), ``metrics`` (names and
@@ -36,7 +38,6 @@ from sim.model.params import (
     parse_params,
 )
 from sim.model.simulate import WomRun, simulate_wom
-from sim.model.wom import Person, WordOfMouthModel
 
 __all__ = [
     "BudgetParams",
@@ -63,3 +64,19 @@ __all__ = [
     "room_cohesion",
     "simulate_wom",
 ]
+
+
+_LAZY = {"Person", "WordOfMouthModel"}
+
+
+def __getattr__(name: str):
+    """``Person`` and ``WordOfMouthModel`` import Mesa on first use."""
+    if name in _LAZY:
+        from sim.model import wom
+
+        return getattr(wom, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

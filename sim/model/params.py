@@ -23,11 +23,13 @@ References:
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
 
 from sim.errors import ValidationError
 
@@ -44,23 +46,48 @@ __all__ = [
     "TrustParams",
     "VendorParams",
     "WordOfMouthParams",
+    "cap_problem",
     "parse_params",
 ]
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    # Strict like the scenario schema that embeds these sections as TOML tables:
+    # "3" is not a number, 3.0 is not an integer, inf and nan are refused (an integer
+    # is fine where a number is expected).
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, frozen=False, strict=True, allow_inf_nan=False
+    )
 
 
 def _fail(key: str, message: str):
-    """Raise a pydantic-visible error whose location is ``key`` (relative to the section)."""
-    raise _KeyedError(key, message)
+    """Raise a pydantic-visible error whose location is ``key`` (relative to the section).
+
+    The error is a ``PydanticCustomError`` of type ``"sim"`` carrying ``message`` and
+    the dotted ``key`` as a ``subkey`` path: the same protocol as
+    :func:`sim.scenario.issues.fail`, so that the scenario loader places it at the
+    key's line and column and :func:`parse_params` names the key.
+    """
+    raise PydanticCustomError(
+        "sim", "{message}", {"message": message, "subkey": tuple(key.split(".")), "kind": "value"}
+    )
 
 
-class _KeyedError(ValueError):
-    def __init__(self, key: str, message: str) -> None:
-        self.key = key
-        super().__init__(message)
+def cap_problem(first_pin: FirstPinParams, community: CommunityParams) -> str | None:
+    """What is wrong with ``community.cap`` given the first pin, or ``None``.
+
+    A community that is on and has a membership cap must have room for its first pin.
+
+    Examples:
+        >>> cap_problem(FirstPinParams(size=20), CommunityParams(cap=10))
+        'must be >= first_pin.size (20), got 10'
+        >>> cap_problem(FirstPinParams(size=20), CommunityParams(cap=10, enabled=False)) is None
+        True
+    """
+    c = community
+    if c.enabled and c.cap is not None and c.cap < first_pin.size:
+        return f"must be >= first_pin.size ({first_pin.size}), got {c.cap}"
+    return None
 
 
 class Distribution(_Section):
@@ -171,8 +198,10 @@ class VendorParams(_Section):
 
     enabled: bool = Field(False, description="Switch the channel on.")
     reach: int = Field(100, ge=0, description="People contacted per week (with replacement).")
-    target: str | None = Field(
-        None, description="Contact anyone (None) or only one interest group (its label)."
+    target: int | str | None = Field(
+        None,
+        description="Contact anyone (absent) or only one interest group (its label, e.g. a "
+        "department number).",
     )
     conversion: float = Field(
         0.05,
@@ -183,7 +212,7 @@ class VendorParams(_Section):
             "Default 5%: a direct message sometimes sells."
         ),
     )
-    cost_per_contact: float = Field(1.0, ge=0.0, description="Money per contact.")
+    cost_per_contact: float = Field(1.0, ge=0.0, description="Currency units per contact.")
     enthusiasm: float = Field(
         0.0,
         ge=0.0,
@@ -219,7 +248,9 @@ class InfluencerParams(_Section):
             "are trusted less than genuine fans."
         ),
     )
-    cost_per_step: float = Field(50.0, ge=0.0, description="Money per influencer per week.")
+    cost_per_step: float = Field(
+        50.0, ge=0.0, description="Currency units per influencer per week."
+    )
     enthusiasm: float = Field(
         0.0,
         ge=0.0,
@@ -300,8 +331,9 @@ class FirstPinParams(_Section):
     size: int = Field(
         20, ge=0, description="First-pin size. Default 20: 'the first 20 people' (最初の20人)."
     )
-    interest: str | None = Field(
-        None, description="Interest group for strategy 'interest' (default: the largest)."
+    interest: int | str | None = Field(
+        None,
+        description="Interest group (its label) for strategy 'interest'; absent: the largest.",
     )
     enthusiasm: float | None = Field(
         None,
@@ -324,7 +356,10 @@ class CommunityParams(_Section):
         ),
     )
     capacity: int | None = Field(
-        50, ge=1, description="Seats per meetup (None: unlimited); a random subset is seated."
+        50,
+        ge=1,
+        description="Seats per meetup; when more members want to come, a random subset is "
+        "seated (None, from Python: unlimited).",
     )
     fee: float = Field(
         0.0,
@@ -400,12 +435,12 @@ class CommunityParams(_Section):
         None,
         ge=0,
         description=(
-            "Membership cap (None: no cap); applicants beyond it wait in a FIFO list. "
+            "Membership cap (absent: no cap); applicants beyond it wait in a FIFO list. "
             "The articles: a community capped at 100 with 200 waiting."
         ),
     )
-    cost_per_meetup: float = Field(100.0, ge=0.0, description="Money per meetup held.")
-    cost_per_attendee: float = Field(5.0, ge=0.0, description="Money per attendee seated.")
+    cost_per_meetup: float = Field(100.0, ge=0.0, description="Currency units per meetup held.")
+    cost_per_attendee: float = Field(5.0, ge=0.0, description="Currency units per attendee seated.")
 
 
 class ChurnParams(_Section):
@@ -426,12 +461,27 @@ class ChurnParams(_Section):
 
 
 class BudgetParams(_Section):
-    """Money: a total and optional per-channel budgets (None: unlimited)."""
+    """Money: a total and optional per-channel budgets (absent: unlimited).
 
-    total: float | None = Field(None, ge=0.0, description="Total budget over all channels.")
-    vendor: float | None = Field(None, ge=0.0, description="Budget of the vendor channel.")
-    influencer: float | None = Field(None, ge=0.0, description="Budget of paid influencers.")
-    community: float | None = Field(None, ge=0.0, description="Budget of the community.")
+    A payment is made only if both the total and its channel's budget allow it; a
+    channel whose money is out stops. Give every arm the same ``total`` (set it in the
+    base scenario) to compare channel mixes at equal budget.
+    """
+
+    total: float | None = Field(
+        None,
+        ge=0.0,
+        description="Total budget over all channels, in currency units (absent: unlimited).",
+    )
+    vendor: float | None = Field(
+        None, ge=0.0, description="Budget of the vendor channel (absent: unlimited)."
+    )
+    influencer: float | None = Field(
+        None, ge=0.0, description="Budget of paid influencers (absent: unlimited)."
+    )
+    community: float | None = Field(
+        None, ge=0.0, description="Budget of the community (absent: unlimited)."
+    )
 
 
 class ModelParams(_Section):
@@ -449,13 +499,9 @@ class ModelParams(_Section):
 
     @model_validator(mode="after")
     def _cross(self) -> ModelParams:
-        c = self.community
-        if c.enabled and c.cap is not None and c.cap < self.first_pin.size:
-            _fail(
-                "community.cap",
-                f"the cap ({c.cap}) is smaller than the first pin (first_pin.size = "
-                f"{self.first_pin.size})",
-            )
+        problem = cap_problem(self.first_pin, self.community)
+        if problem is not None:
+            _fail("community.cap", problem)
         for name in ("total", "vendor", "influencer", "community"):
             v = getattr(self.budget, name)
             if v is not None and not math.isfinite(v):
@@ -505,27 +551,40 @@ def parse_params(data: ModelParams | Mapping[str, Any] | None = None) -> ModelPa
     if isinstance(data, ModelParams):
         return data
     try:
-        return ModelParams.model_validate(dict(data))
+        return ModelParams.model_validate(_plain(data))
     except PydanticValidationError as exc:
         raise _convert(exc) from None
-    except _KeyedError as exc:  # pragma: no cover - pydantic wraps these
-        raise ValidationError(str(exc), key=exc.key) from None
+
+
+def _plain(value: Any) -> Any:
+    """Plain Python values: numpy-style integer and boolean scalars (a notebook's
+    ``np.arange`` or ``mesa.batch_run`` values) become ``int``/``bool``, tuples lists,
+    so that they pass the strict checks; anything else is passed through."""
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if getattr(getattr(value, "dtype", None), "kind", None) == "b":
+        return bool(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return value
 
 
 def _convert(exc: PydanticValidationError) -> ValidationError:
     err = exc.errors()[0]
     loc = [str(p) for p in err["loc"]]
     ctx = err.get("ctx") or {}
-    inner = ctx.get("error")
-    if isinstance(inner, _KeyedError):
-        # A cross-field check: its key is relative to the section that raised it.
-        prefix = loc
-        key = ".".join([*prefix, inner.key]) if prefix else inner.key
-        if inner.key.count(".") >= 1:  # already absolute (model-level check)
-            key = inner.key
-        return ValidationError(str(inner), key=key)
-    key = ".".join(loc)
     kind = err["type"]
+    if kind == "sim":
+        # A cross-field check: its key is relative to the model that raised it.
+        key = ".".join([*loc, *ctx.get("subkey", ())])
+        return ValidationError(str(ctx.get("message", err["msg"])), key=key)
+    key = ".".join(loc)
     value = err.get("input")
     if kind == "extra_forbidden":
         return ValidationError("unknown parameter", key=key)

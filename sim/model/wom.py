@@ -222,6 +222,74 @@ class WordOfMouthModel(mesa.Model):
         self._history.append(self._row[0].copy())
         self.datacollector.collect(self)
 
+    @classmethod
+    def from_scenario(
+        cls,
+        scenario,
+        arm: str | int | None = None,
+        *,
+        seed: int | None = None,
+        agents: bool = True,
+    ) -> WordOfMouthModel:
+        """The model of one arm of a ``wom`` scenario, ready to step.
+
+        With the default seed the model follows, week by week, replicate 0 of that arm
+        in ``sim.run(scenario)`` (same network, parameters and master seed).
+
+        Args:
+            scenario: A :class:`sim.scenario.Scenario`, a TOML file's path or a dict.
+            arm: The arm's name or index in ``[[arms]]``; default: the first arm (the
+                base scenario when it has no arms).
+            seed: Master seed; default: the scenario's ``seed``.
+            agents: Create a :class:`Person` agent per node (see the class).
+
+        Returns:
+            The model, with ``scenario`` (the arm's resolved scenario) and ``arm`` (its
+            name) attributes.
+
+        Raises:
+            ValidationError: Unknown arm, a model other than ``wom``, or a value that
+                fails when the model is built (e.g. a first pin larger than the
+                network), with the scenario file's line when the scenario has one.
+
+        Examples:
+            >>> m = WordOfMouthModel.from_scenario({"name": "x", "steps": 4,
+            ...     "network": {"dataset": "karate"}, "model": {"name": "wom"},
+            ...     "first_pin": {"size": 3}}, agents=False)
+            >>> m.arm, m.metrics["members"]
+            ('base', 3)
+        """
+        from sim.experiments.run import _scenario_context, build_network, wom_params
+        from sim.scenario import Scenario, load_scenario
+
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        arms = scenario.arm_scenarios()
+        names = [name for name, _ in arms]
+        if arm is None:
+            index = 0
+        elif isinstance(arm, int) and not isinstance(arm, bool):
+            if not 0 <= arm < len(arms):
+                raise ValidationError(
+                    f"no arm {arm} (the scenario has {len(arms)}, indices from 0)", key="arm"
+                )
+            index = arm
+        elif arm in names:
+            index = names.index(arm)
+        else:
+            raise ValidationError(f"no arm {arm!r} (arms: {', '.join(names)})", key="arm")
+        name, sc = arms[index]
+        if sc.model.name != "wom":
+            raise ValidationError(
+                f"arm {name!r} runs model {sc.model.name!r}, not 'wom'", key="model.name"
+            )
+        with _scenario_context(scenario, index if scenario.arms else None):
+            net = build_network(sc.to_dict()["network"], base_dir=sc.base_dir, default_seed=sc.seed)
+            model = cls(net, wom_params(sc), seed=sc.seed if seed is None else seed, agents=agents)
+        model.scenario = sc
+        model.arm = name
+        return model
+
     # ----------------------------------------------------------------- views
     @property
     def metrics(self) -> dict[str, float]:

@@ -276,17 +276,23 @@ def _check_network_files(
     label: str | None,
     overridden: list[tuple[str | int, ...]],
 ) -> None:
-    """A missing network file is reported at load time, where it is written."""
+    """A missing network file or person table (``people.table``) is reported at load
+    time, where it is written."""
     arms = scenario.arm_scenarios()
     for i, (_, arm) in enumerate(arms):
-        path = arm.network_file
-        if path is None or path.is_file():
-            continue
-        key: tuple[str | int, ...] = ("network", "file")
-        if scenario.arms and (scenario.arms[i].network or {}).get("file") is not None:
-            key = ("arms", i, "network", "file")
-        issue = Issue(key, f"file not found: {_one_line(str(path))}")
-        raise ScenarioError([_error_for(issue, spans, label, overridden)])
+        people = getattr(arm, "people", None)
+        table = people.table if people is not None else None
+        for section, name, path in (
+            ("network", "file", arm.network_file),
+            ("people", "table", None if table is None else arm.base_dir / table),
+        ):
+            if path is None or path.is_file():
+                continue
+            key: tuple[str | int, ...] = (section, name)
+            if scenario.arms and (getattr(scenario.arms[i], section) or {}).get(name) is not None:
+                key = ("arms", i, section, name)
+            issue = Issue(key, f"file not found: {_one_line(str(path))}")
+            raise ScenarioError([_error_for(issue, spans, label, overridden)])
 
 
 def load_scenario(

@@ -29,12 +29,15 @@ from sim.scenario.schema import (
     GENERATOR_TYPES,
     MODEL_TYPES,
     SEEDING_STRATEGIES,
+    SWEEP_DESIGNS,
+    WOM_SECTIONS,
     Arm,
     DatasetNetwork,
     FileNetwork,
     Outputs,
     Scenario,
     Seeding,
+    Sweep,
 )
 
 __all__ = ["BEGIN", "END", "reference_markdown", "replace_block", "main"]
@@ -68,7 +71,8 @@ def _type_text(tp: Any) -> str:
     if typing.get_origin(tp) is Literal:
         return "string"
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        return " or ".join(dict.fromkeys(_type_text(a) for a in typing.get_args(tp)))
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return " or ".join(dict.fromkeys(_type_text(a) for a in args))
     if typing.get_origin(tp) is list:
         return f"list of {_type_text(typing.get_args(tp)[0])}"
     if typing.get_origin(tp) is dict:
@@ -150,6 +154,49 @@ def _summary(cls: type) -> str:
     return " ".join((inspect.getdoc(cls) or "").split("\n\n")[0].split())
 
 
+def _wom_tables() -> list[str]:
+    """The reference of the ``wom`` model's top-level tables, one per mechanism."""
+    out = [
+        "",
+        "### The `wom` model's tables",
+        "",
+        'Only with `[model] name = "wom"` (refused for the other models); every key has a '
+        "default, filled in when the scenario is loaded. Units: time in weeks (one step is "
+        "one week), money in one currency unit for every channel, enthusiasm, "
+        "susceptibility, trust and probabilities in [0, 1]. The equations and the claim "
+        "behind each default are in `docs/model.md`. Arms override any key "
+        "(`community.cap = 30`).",
+    ]
+    for section, cls in WOM_SECTIONS.items():
+        out += ["", f"#### `[{section}]`", "", _summary(cls), ""]
+        out += _table(cls)
+        if section == "people":
+            fields = cls.model_fields
+            enthusiasm = fields["enthusiasm"].default_factory()
+            susceptibility = fields["susceptibility"].default_factory()
+            dist = type(enthusiasm)
+            out += [
+                "",
+                "##### `[people.enthusiasm]`, `[people.susceptibility]`",
+                "",
+                f"{_summary(dist)} Defaults: enthusiasm {_dist_text(enthusiasm)}, "
+                f"susceptibility {_dist_text(susceptibility)}; the table below gives the "
+                "other keys' defaults.",
+                "",
+            ]
+            out += _table(dist)
+    return out
+
+
+def _dist_text(dist: BaseModel) -> str:
+    kind = getattr(dist, "kind", "")
+    if kind == "beta":
+        return f"Beta({dist.a:g}, {dist.b:g})"
+    if kind == "uniform":
+        return f"U({dist.low:g}, {dist.high:g})"
+    return f"constant {getattr(dist, 'value', '')}"
+
+
 def reference_markdown() -> str:
     """The generated key reference (Markdown), as kept in ``docs/scenarios.md``.
 
@@ -160,7 +207,8 @@ def reference_markdown() -> str:
     out += _table(Scenario)
     out += [
         "",
-        "The tables `[network]`, `[model]`, `[seeding]`, `[[arms]]` and `[outputs]` follow.",
+        "The tables `[network]`, `[model]`, `[seeding]`, the `wom` model's tables "
+        "(`[people]` ... `[budget]`), `[[arms]]`, `[outputs]` and `[sweep]` follow.",
         "",
         "### `[network]`",
         "",
@@ -188,20 +236,29 @@ def reference_markdown() -> str:
             "runs on a network" if cls.uses_network else "no network",
             ("needs seeds" if cls.needs_seeds else "seeds optional")
             if cls.uses_seeding
-            else "no seeding (use `initial`)",
+            else f"no seeding: {cls.start_hint}",
             "needs `steps`" if cls.needs_steps else "`steps` optional",
         ]
         out += [f'#### `name = "{name}"`', "", f"{_summary(cls)} ({'; '.join(needs)}.)", ""]
-        out += _table(cls, skip=("name",))
+        if set(cls.model_fields) - {"name"}:
+            out += _table(cls, skip=("name",))
+        else:
+            tables = ", ".join(f"`[{s}]`" for s in cls.sections)
+            out.append(f"`name` is its only key; its mechanisms are the tables {tables} below.")
         out.append("")
     out += ["### `[seeding]`", "", _summary(Seeding), ""]
     out += _table(Seeding)
     out += ["", "| strategy | picks |", "|---|---|"]
     out += [f"| `{name}` | {text} |" for name, text in SEEDING_STRATEGIES.items()]
+    out += _wom_tables()
     out += ["", "### `[[arms]]`", "", _summary(Arm), ""]
     out += _table(Arm)
     out += ["", "### `[outputs]`", "", _summary(Outputs), ""]
     out += _table(Outputs)
+    out += ["", "### `[sweep]`", "", _summary(Sweep), ""]
+    out += _table(Sweep)
+    out += ["", "| design | points |", "|---|---|"]
+    out += [f"| `{name}` | {text} |" for name, text in SWEEP_DESIGNS.items()]
     return "\n".join(out) + "\n"
 
 

@@ -4,7 +4,11 @@ A scenario file has top-level keys (:class:`Scenario`) and the sections
 ``[network]`` (one of the :data:`GENERATOR_TYPES` generators, a bundled
 :class:`DatasetNetwork` or a :class:`FileNetwork`), ``[model]`` (one of
 :data:`MODEL_TYPES`, chosen by ``name``), ``[seeding]`` (:class:`Seeding`),
-``[[arms]]`` (:class:`Arm`) and ``[outputs]`` (:class:`Outputs`).
+``[[arms]]`` (:class:`Arm`), ``[outputs]`` (:class:`Outputs`) and ``[sweep]``
+(:class:`Sweep`, read by ``wom sweep`` only). The marketing model (``[model] name =
+"wom"``, :class:`WomModel`) adds the top-level tables of :data:`WOM_SECTIONS`
+(``[people]``, ``[vendor]``, ``[first_pin]``, ``[community]``, ``[budget]``, ...),
+whose models are the model's own parameter sections (:mod:`sim.model.params`).
 
 Every section rejects unknown keys and takes TOML types strictly: ``"3"`` is not an
 integer, ``3.0`` is not an integer, ``true`` is not a number (an integer is accepted
@@ -14,13 +18,15 @@ the canonical spelling.
 
 Extending the schema (later issues):
 
-* **a model**: subclass :class:`ModelSpec` with ``name: Literal["wom"]``, set the class
-  flags (``uses_network``, ``uses_seeding``, ``needs_seeds``, ``needs_steps``) and add
-  the class to ``_MODEL_CLASSES``; the union, the registry, the loader, the error
-  messages and the reference docs follow.
-* **a section** (``first_pin``, ``community``, ...): one :class:`Section` subclass and
-  one field on :class:`Scenario`; if arms may override it, one field on :class:`Arm`
-  and its name in ``ARM_SECTIONS``.
+* **a model**: subclass :class:`ModelSpec` with ``name: Literal["..."]``, set the class
+  flags (``uses_network``, ``uses_seeding``, ``needs_seeds``, ``needs_steps``,
+  ``sections``) and add the class to ``_MODEL_CLASSES``; the union, the registry, the
+  loader, the error messages and the reference docs follow.
+* **a section**: one :class:`Section` subclass and one field on :class:`Scenario`; if
+  arms may override it, one field on :class:`Arm` and its name in ``ARM_SECTIONS``. A
+  section read by one model only goes into :data:`WOM_SECTIONS` (or a like registry)
+  and that model's ``sections``: it is then filled in for that model and refused for
+  the others.
 * **a seeding strategy**: :func:`register_seeding_strategy` (at run time, no schema
   edit needed).
 
@@ -51,6 +57,20 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import InitErrorDetails
 
+# The marketing model's sections are its own pydantic models (pure data: pydantic and
+# the standard library only, no numpy), embedded here as top-level tables.
+from sim.model.params import (
+    BudgetParams,
+    ChurnParams,
+    CommunityParams,
+    FirstPinParams,
+    InfluencerParams,
+    PeopleParams,
+    TrustParams,
+    VendorParams,
+    WordOfMouthParams,
+    cap_problem,
+)
 from sim.scenario.issues import fail, format_key, issues_from, show
 
 __all__ = [
@@ -60,6 +80,7 @@ __all__ = [
     "MODEL_TYPES",
     "NETWORK_KINDS",
     "SEEDING_STRATEGIES",
+    "WOM_SECTIONS",
     "Arm",
     "BarabasiAlbertNetwork",
     "BassMeanFieldModel",
@@ -84,9 +105,12 @@ __all__ = [
     "Scenario",
     "Section",
     "Seeding",
+    "SWEEP_DESIGNS",
     "StochasticBlockNetwork",
+    "Sweep",
     "ThresholdModel",
     "WattsStrogatzNetwork",
+    "WomModel",
     "merge_arm",
     "register_seeding_strategy",
 ]
@@ -571,12 +595,17 @@ class ModelSpec(Section):
         uses_seeding: The model starts from seed nodes (``[seeding]`` allowed).
         needs_seeds: At least one seed is required (else ``k = 0`` / no seeding is fine).
         needs_steps: ``steps`` must be given (the model never stops on its own).
+        sections: The top-level tables of :data:`WOM_SECTIONS` the model reads (filled
+            in with their defaults when absent; refused for the other models).
+        start_hint: What to use instead of ``[seeding]`` when ``uses_seeding`` is false.
     """
 
     uses_network: ClassVar[bool] = True
     uses_seeding: ClassVar[bool] = True
     needs_seeds: ClassVar[bool] = True
     needs_steps: ClassVar[bool] = False
+    sections: ClassVar[tuple[str, ...]] = ()
+    start_hint: ClassVar[str] = "use model.initial"
 
     name: str = Field(description="The model.")
 
@@ -690,6 +719,41 @@ class BassMeanFieldModel(ModelSpec):
         return self
 
 
+#: The word-of-mouth marketing model's sections: top-level tables (``[people]``,
+#: ``[community]``, ...) whose keys are the fields of :mod:`sim.model.params`, so that
+#: other tools address them as ``first_pin.size``, ``community.cap``, ``budget.total``.
+WOM_SECTIONS: dict[str, type[BaseModel]] = {
+    "people": PeopleParams,
+    "trust": TrustParams,
+    "vendor": VendorParams,
+    "influencer": InfluencerParams,
+    "word_of_mouth": WordOfMouthParams,
+    "first_pin": FirstPinParams,
+    "community": CommunityParams,
+    "churn": ChurnParams,
+    "budget": BudgetParams,
+}
+
+
+class WomModel(ModelSpec):
+    """The word-of-mouth marketing model: Sell-To (vendor, paid influencers) versus
+    Sell-Through (word of mouth, a community with a first pin), one step per week.
+
+    Its mechanisms are set in the top-level tables ``[people]``, ``[trust]``,
+    ``[vendor]``, ``[influencer]``, ``[word_of_mouth]``, ``[first_pin]``,
+    ``[community]``, ``[churn]`` and ``[budget]`` (every key has a default; see
+    ``docs/model.md``); ``[model]`` holds only its name. ``steps`` are weeks.
+    """
+
+    uses_seeding: ClassVar[bool] = False
+    needs_seeds: ClassVar[bool] = False
+    needs_steps: ClassVar[bool] = True
+    sections: ClassVar[tuple[str, ...]] = tuple(WOM_SECTIONS)
+    start_hint: ClassVar[str] = "the first adopters are the community's [first_pin]"
+
+    name: Literal["wom"] = Field(description="`wom`.")
+
+
 _MODEL_CLASSES: tuple[type[ModelSpec], ...] = (
     ICModel,
     SIModel,
@@ -698,6 +762,7 @@ _MODEL_CLASSES: tuple[type[ModelSpec], ...] = (
     ThresholdModel,
     BassModel,
     BassMeanFieldModel,
+    WomModel,
 )
 #: Models by name (the value of ``model.name``).
 MODEL_TYPES: dict[str, type[ModelSpec]] = {
@@ -840,12 +905,113 @@ class Outputs(Section):
         description="Width of the central band drawn around the median in figures "
         "(0.9: from the 5th to the 95th percentile).",
     )
+    people: bool = Field(
+        True,
+        description="Model `wom`: keep every person's outcome in every replicate "
+        "(people.parquet: adoption week, channel, referrer, chain depth, membership); "
+        "people x replicates x arms rows, so turn it off for very large networks.",
+    )
+
+
+# --------------------------------------------------------------------------- sweep
+#: Experimental designs a ``[sweep]`` may use, with what they sample.
+SWEEP_DESIGNS: dict[str, str] = {
+    "grid": "every combination of the values (a range gets `samples` evenly spaced levels).",
+    "random": "`samples` points drawn uniformly at random.",
+    "lhs": "`samples` points of a Latin hypercube (each range cut into `samples` strata).",
+    "sobol": "Saltelli's scheme for Sobol indices: `samples` (a power of 2) x (parameters + 2) "
+    "points.",
+    "morris": "`samples` Morris trajectories of (parameters + 1) points on a `levels` grid.",
+}
+
+SweepValues = Annotated[list[Any], Field(min_length=1)]
+SweepRange = Annotated[list[int | float], Field(min_length=2, max_length=2)]
+
+
+class Sweep(Section):
+    """A parameter sweep over dotted scenario keys, read by wom sweep (wom run ignores it).
+
+    ``wom sweep`` options (``--design``, ``--set``, ``--range``...) override these keys
+    one by one; see ``docs/sweeps.md``.
+    """
+
+    design: Literal["grid", "random", "lhs", "sobol", "morris"] = Field(
+        "grid", description="How points are chosen (see the designs table)."
+    )
+    samples: PositiveInt | None = Field(
+        None,
+        description="Levels per range (grid), points (random, lhs), base samples (sobol) or "
+        "trajectories (morris); default: grid 5, random, lhs and sobol 64, morris 10.",
+    )
+    levels: int = Field(
+        4, ge=2, description="Morris only: number of levels of each parameter's grid."
+    )
+    seed: NonNegativeInt | None = Field(
+        None,
+        description="Master seed of the sweep (design and runs); default: the scenario's `seed`.",
+    )
+    common_random_numbers: bool = Field(
+        True,
+        description="Every point uses the same random streams (replicate r of every point "
+        "draws from stream r): differences between points are not noise between runs.",
+    )
+    timeseries: bool = Field(
+        False, description="Also keep the per-step time series of every run (larger folders)."
+    )
+    set: dict[str, SweepValues] = Field(
+        default_factory=dict,
+        description='Values to sweep, by dotted key: `"model.q" = [0.0, 0.05, 0.1]` '
+        "(numbers, strings, booleans or lists).",
+    )
+    range: dict[str, SweepRange] = Field(
+        default_factory=dict,
+        description='Ranges to sweep, by dotted key: `"model.p" = [0.01, 0.2]` (low < high; '
+        "integer keys stay integers).",
+    )
+    executor: Literal["local", "dask"] = Field(
+        "local",
+        description="`local`: processes on this machine; `dask`: a Dask cluster (`scheduler`, "
+        "or a local one).",
+    )
+    workers: PositiveInt | None = Field(
+        None, description="Worker processes (local, or a local Dask cluster); default: all cores."
+    )
+    scheduler: str | None = Field(
+        None,
+        min_length=1,
+        description="Address of a running Dask scheduler (`tcp://host:8786`); implies `dask`.",
+    )
+
+    @field_validator("range")
+    @classmethod
+    def _low_below_high(cls, value: dict[str, list[int | float]]) -> dict[str, list[int | float]]:
+        for key, (low, high) in value.items():
+            if not low < high:
+                raise fail(
+                    f"low must be < high, got [{show(low)}, {show(high)}]", key, kind="value"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _each_key_once(self) -> Sweep:
+        for key in self.set:
+            if key in self.range:
+                raise fail("given in both sweep.set and sweep.range (choose one)", "range", key)
+        return self
 
 
 # --------------------------------------------------------------------------- arms
 #: Sections an arm may override (deep-merged over the base).
-ARM_SECTIONS: tuple[str, ...] = ("network", "model", "seeding")
+ARM_SECTIONS: tuple[str, ...] = ("network", "model", "seeding", *WOM_SECTIONS)
 _SHARED_KEYS = ("seed", "replicates", "outputs", "arms")
+
+
+def _arm_wom_table(section: str) -> Any:
+    return Field(
+        None,
+        description=f"Model `wom`: keys merged over the base `[{section}]` "
+        f"(`{section}.<key> = ...`).",
+    )
 
 
 class Arm(Section):
@@ -867,6 +1033,15 @@ class Arm(Section):
         description="Keys merged over the base `[seeding]` (nodes replace k and strategy, "
         "and vice versa).",
     )
+    people: dict[str, Any] | None = _arm_wom_table("people")
+    trust: dict[str, Any] | None = _arm_wom_table("trust")
+    vendor: dict[str, Any] | None = _arm_wom_table("vendor")
+    influencer: dict[str, Any] | None = _arm_wom_table("influencer")
+    word_of_mouth: dict[str, Any] | None = _arm_wom_table("word_of_mouth")
+    first_pin: dict[str, Any] | None = _arm_wom_table("first_pin")
+    community: dict[str, Any] | None = _arm_wom_table("community")
+    churn: dict[str, Any] | None = _arm_wom_table("churn")
+    budget: dict[str, Any] | None = _arm_wom_table("budget")
 
     @model_validator(mode="before")
     @classmethod
@@ -963,7 +1138,8 @@ def merge_arm(base: Mapping[str, Any], arm: Arm) -> dict[str, Any]:
     keys (``seeding.nodes`` vs ``k``/``strategy``, ``model.phi`` vs ``theta``,
     ``network.p`` vs ``mean_degree``, ...) drops the base's keys of the other group;
     sections the merged model does not use (``network`` and ``seeding`` for
-    ``bass_mean_field``) are dropped unless the arm gives them.
+    ``bass_mean_field``, ``seeding`` for ``wom``, the ``wom`` sections for the other
+    models) are dropped unless the arm gives them.
 
     Args:
         base: The base scenario as a dict (e.g. :meth:`Scenario.to_dict`).
@@ -994,6 +1170,9 @@ def merge_arm(base: Mapping[str, Any], arm: Arm) -> dict[str, Any]:
             merged.pop("network", None)
         if not cls.uses_seeding and arm.seeding is None:
             merged.pop("seeding", None)
+        for section in WOM_SECTIONS:
+            if section not in cls.sections and getattr(arm, section) is None:
+                merged.pop(section, None)
     return merged
 
 
@@ -1029,19 +1208,45 @@ class Scenario(Section):
     steps: NonNegativeInt | None = Field(
         None,
         description="Horizon in steps; absent: run until nothing changes (not allowed for "
-        "bass and bass_mean_field).",
+        "bass, bass_mean_field and wom). For wom a step is one week.",
     )
     network: NetworkUnion | None = Field(
         None, description="The network; absent only for bass_mean_field."
     )
     model: ModelUnion = Field(description="The diffusion model.")
     seeding: Seeding | None = Field(
-        None, description="Initial adopters; absent only for the bass models."
+        None,
+        description="Initial adopters; absent only for the bass models (refused for wom: "
+        "see [first_pin]).",
+    )
+    people: PeopleParams | None = Field(
+        None, description="Model `wom`: enthusiasm, susceptibility, interest axis, person table."
+    )
+    trust: TrustParams | None = Field(None, description="Model `wom`: tie strength.")
+    vendor: VendorParams | None = Field(
+        None, description="Model `wom`: vendor direct marketing (Sell-To)."
+    )
+    influencer: InfluencerParams | None = Field(None, description="Model `wom`: paid influencers.")
+    word_of_mouth: WordOfMouthParams | None = Field(
+        None, description="Model `wom`: peer talk by advocates (Sell-Through)."
+    )
+    first_pin: FirstPinParams | None = Field(
+        None, description="Model `wom`: the community's first members."
+    )
+    community: CommunityParams | None = Field(
+        None, description="Model `wom`: meetups, heat, invitations, admission, cap."
+    )
+    churn: ChurnParams | None = Field(None, description="Model `wom`: churn of adopters.")
+    budget: BudgetParams | None = Field(
+        None, description="Model `wom`: money, in total and per channel."
     )
     arms: list[Arm] = Field(
         default_factory=list, description="Variants compared against each other."
     )
     outputs: Outputs = Field(default_factory=Outputs, description="What a run keeps and draws.")
+    sweep: Sweep | None = Field(
+        None, description="A parameter sweep, for `wom sweep` (ignored by `wom run`)."
+    )
 
     _source_path: Path | None = PrivateAttr(default=None)
 
@@ -1071,7 +1276,7 @@ class Scenario(Section):
         if not model.uses_seeding:
             if self.seeding is not None:
                 raise fail(
-                    f"not used by model '{name}' (use model.initial): remove it",
+                    f"not used by model '{name}' ({model.start_hint}): remove it",
                     "seeding",
                     kind="unknown",
                 )
@@ -1092,6 +1297,7 @@ class Scenario(Section):
                 "seeding",
                 key,
             )
+        self._resolve_model_sections(model)
         if isinstance(self.network, GeneratorSpec) and self.network.seed is None:
             self.network = self.network.model_copy(update={"seed": self.seed})
         first: dict[str, int] = {}
@@ -1105,6 +1311,26 @@ class Scenario(Section):
                 )
             first[arm.name] = i
         return self
+
+    def _resolve_model_sections(self, model: type[ModelSpec]) -> None:
+        """The model's own top-level tables: defaults filled in, cross-checked; the
+        tables of another model refused."""
+        for section, cls in WOM_SECTIONS.items():
+            if section in model.sections:
+                if getattr(self, section) is None:
+                    setattr(self, section, cls())
+            elif getattr(self, section) is not None:
+                users = [n for n, c in MODEL_TYPES.items() if section in c.sections]
+                raise fail(
+                    f"only used by model {', '.join(users)} (this scenario's model is "
+                    f"'{self.model.name}'): remove it",
+                    section,
+                    kind="unknown",
+                )
+        if self.first_pin is not None and self.community is not None:
+            problem = cap_problem(self.first_pin, self.community)
+            if problem is not None:
+                raise fail(problem, "community", "cap")
 
     @model_validator(mode="wrap")
     @classmethod

@@ -77,7 +77,8 @@ ERRORS = [
     (
         _swap("steps = 52", "steps = 52\ncolour = 1"),
         "x.toml:5:1: colour: unknown key 'colour' (allowed: name, description, seed, replicates, "
-        "steps, network, model, seeding, arms, outputs)",
+        "steps, network, model, seeding, people, trust, vendor, influencer, word_of_mouth, "
+        "first_pin, community, churn, budget, arms, outputs, sweep)",
     ),
     (
         _swap("m = 3", "m = 3\nfoo = 1"),
@@ -123,7 +124,7 @@ ERRORS = [
     (
         _swap('name = "ic"', 'name = "icx"'),
         "x.toml:12:8: model.name: must be one of ic, si, sir, lt, threshold, bass, "
-        "bass_mean_field; got 'icx'",
+        "bass_mean_field, wom; got 'icx'",
     ),
     (
         _swap('"barabasi_albert"', '"scale_free"'),
@@ -157,7 +158,7 @@ ERRORS = [
     (
         _swap('name = "ic"\n', ""),
         "x.toml:11:1: model.name: required key missing (the model: ic, si, sir, lt, threshold, "
-        "bass, bass_mean_field)",
+        "bass, bass_mean_field, wom)",
     ),
     (_swap('name = "ic_on_ba"\n', ""), "x.toml:1:1: name: required key missing"),
     (_swap("m = 3\n", ""), "x.toml:6:1: network.m: required key missing"),
@@ -321,7 +322,8 @@ def test_a_bare_word_for_ic_p_is_an_edge_attribute_name(write):
         (
             ["colour=red"],
             "--set: colour: unknown key 'colour' (allowed: name, description, seed, replicates, "
-            "steps, network, model, seeding, arms, outputs)",
+            "steps, network, model, seeding, people, trust, vendor, influencer, word_of_mouth, "
+            "first_pin, community, churn, budget, arms, outputs, sweep)",
         ),
         (["model.p=7"], "--set: model.p: must be in [0, 1], got 7"),
         (["network.n=many"], "--set: network.n: must be an integer, got 'many'"),
