@@ -16,6 +16,7 @@ channel, referrer, chain depth) go into ``Results.people`` unless
 
 from __future__ import annotations
 
+import functools
 import json
 import platform
 import sys
@@ -203,15 +204,22 @@ def run(
     )
 
 
-def _metadata(scenario, arms: list[str], started: float, command: str | None) -> dict:
+@functools.cache
+def _versions() -> tuple[tuple[str, str | None], ...]:
+    """Package versions for the record (read once per process: sweeps call run often)."""
     import importlib.metadata as md
 
-    versions = {"python": sys.version.split()[0]}
+    versions = [("python", sys.version.split()[0])]
     for pkg in ("wom-sim", "numpy", "numba", "networkx", "pandas", "mesa"):
         try:
-            versions[pkg] = md.version(pkg)
+            versions.append((pkg, md.version(pkg)))
         except md.PackageNotFoundError:  # pragma: no cover
-            versions[pkg] = None
+            versions.append((pkg, None))
+    return tuple(versions)
+
+
+def _metadata(scenario, arms: list[str], started: float, command: str | None) -> dict:
+    versions = dict(_versions())
     import numba
 
     return {
