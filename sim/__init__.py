@@ -2,8 +2,8 @@
 
 The public names, by task:
 
-* scenarios and runs: :func:`load_scenario`, :func:`run`, :class:`Results`,
-  :func:`load_results`;
+* scenarios and runs: :func:`load_scenario`, :func:`run`, :func:`compare`,
+  :class:`Results`, :func:`load_results`;
 * parameter sweeps: :func:`sweep`, :func:`load_sweep` (more in :mod:`sim.sweeps`);
 * networks: :class:`Network`, :func:`from_networkx`, :func:`to_networkx`,
   :func:`from_edges`, :func:`read_edgelist`, :func:`load_network`,
@@ -33,7 +33,7 @@ from sim.contagion import (
     threshold,
 )
 from sim.errors import DataFileError, SimError, ValidationError
-from sim.experiments import run
+from sim.experiments import compare, run
 from sim.model import simulate_wom
 from sim.network import (
     GENERATORS,
@@ -69,6 +69,7 @@ __all__ = [
     "Scenario",
     "load_scenario",
     "run",
+    "compare",
     "Results",
     "load_results",
     # parameter sweeps

@@ -7,6 +7,7 @@ key).
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 import sys
 import time
@@ -206,6 +207,105 @@ def run(
     for table in _wom_tables(results):
         out.print(table)
     out.print(f"results: {target}" + (f"  (open {target / 'report.html'})" if report else ""))
+
+
+_COMPARE_OPTIONS = {
+    "baseline": "--baseline",
+    "week": "--week",
+    "market_share": "--market-share",
+    "level": "--level",
+}
+
+
+@app.command()
+def compare(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file with two or more arms.")],
+    baseline: Annotated[
+        str | None, typer.Option(help="Arm the others are compared with (default: the first).")
+    ] = None,
+    week: Annotated[
+        int | None, typer.Option(help="Also compare the adopters by this week.")
+    ] = None,
+    market_share: Annotated[
+        float, typer.Option(help="Compare the weeks to this share (0-1] of the network.")
+    ] = 0.5,
+    equal_budget: Annotated[
+        float | None,
+        typer.Option(help="Give every arm this budget.total (currency units; model wom)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Results folder (default: results/<name>-<time>).")
+    ] = None,
+    replicates: Annotated[
+        int | None, typer.Option(help="Override the number of replicates (at least 2).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Override the master seed.")] = None,
+    set_: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="Override a key: --set model.p=0.2 (repeatable)."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace an existing results folder.")
+    ] = False,
+) -> None:
+    """Compare the arms of a scenario: paired differences, CIs and verdicts, with a report."""
+    from sim.experiments.compare import compare as compare_arms
+    from sim.experiments.compare import format_value
+    from sim.scenario import load_scenario
+
+    overrides = list(set_ or [])
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    if replicates is not None:
+        overrides.append(f"replicates={replicates}")
+    sc = load_scenario(scenario, overrides=overrides or None)
+    target = out_dir or _default_out(sc.name)
+    if target.exists() and not force:
+        raise ValidationError(f"{target} already exists (use --force to replace it)", key="--out")
+    command = "wom " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    try:
+        spinner = err.status(f"{sc.name}: running every arm", spinner="dots")
+        with spinner if err.is_terminal else contextlib.nullcontext():
+            result = compare_arms(
+                sc,
+                baseline=baseline,
+                week=week,
+                market_share=market_share,
+                replicates=replicates,
+                equal_budget=equal_budget,
+                command=command,
+            )
+    except ValidationError as exc:
+        flag = _COMPARE_OPTIONS.get(exc.key or "")
+        if flag is not None:
+            exc.key = flag
+        raise
+    result.save(target, force=force)
+    reps = result.results.meta.get("replicates")
+    t = Table(
+        title=f"{sc.name} — seed {result.results.seed}, {reps} replicates: mean (95% CI)",
+        title_justify="left",
+    )
+    t.add_column("measure")
+    for arm in result.arms:
+        t.add_column(arm, justify="right")
+    tab = result.table
+    for m in result.measures:
+        cells = []
+        for arm in result.arms:
+            r = tab[(tab["arm"] == arm) & (tab["measure"] == m.name)].iloc[0]
+            text = format_value(m, r["mean"])
+            if r["ci_low"] == r["ci_low"] and r["ci_low"] != r["ci_high"]:
+                text += f" ({format_value(m, r['ci_low'])} – {format_value(m, r['ci_high'])})"
+            if r["missing"]:
+                text += f" ({m.missing}: {r['missing']} of {r['n'] + r['missing']})"
+            cells.append(text)
+        t.add_row(f"{m.label} ({'%' if m.percent else m.unit})", *cells)
+    out.print(t)
+    out.print(f"Against {result.baseline}:", markup=False, highlight=False)
+    for line in result.verdicts:
+        out.print(f"  {line}", markup=False, highlight=False)
+    out.print(f"results: {target}  (open {target / 'report.html'})", markup=False)
 
 
 @app.command()

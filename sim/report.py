@@ -192,12 +192,17 @@ def _wom_html(results: Results, band: float) -> str:
     return "\n".join(parts)
 
 
-def render_report(results: Results) -> str:
+def render_report(results: Results, *, top_html: str = "") -> str:
     """The report as an HTML string.
 
     Sections: what was run; the per-arm table (mean final adopters with its 95%
     confidence interval, the range of outcomes, time to half); adoption curves with
     bands; the final-size distribution; run metadata and the resolved scenario.
+
+    Args:
+        results: The results to report.
+        top_html: HTML placed right after the introduction, before the per-arm
+            summary (``wom compare`` puts its comparison there).
     """
     meta = results.meta
     sc = results.scenario
@@ -234,6 +239,7 @@ def render_report(results: Results) -> str:
 <b>{meta.get("seed")}</b> (rerun with the same seed for identical numbers).
 Every arm uses the same random streams, so differences between arms are not noise between runs.</p>
 {_networks_html(meta)}
+{top_html}
 <h2>Summary per arm</h2>
 <table><tr><th>arm</th><th>replicates</th><th>mean final adopters (people)</th>
 <th>95% CI of the mean</th><th>95% of runs between</th><th>share of network</th>
