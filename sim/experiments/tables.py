@@ -34,7 +34,7 @@ def mean_ci(values, level: float = 0.95) -> tuple[float, float, float]:
         return m, m, m
     se = float(x.std(ddof=1)) / np.sqrt(x.size)
     h = float(stats.t.ppf(0.5 + level / 2, x.size - 1)) * se
-    return m, m - h, m + h
+    return m, float(m - h), float(m + h)
 
 
 def arm_table(summary: pd.DataFrame, *, level: float = 0.95) -> pd.DataFrame:
