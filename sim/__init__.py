@@ -60,10 +60,14 @@ from sim.network import (
     watts_strogatz,
 )
 from sim.results import Results, load_results
+from sim.strategies import STRATEGIES, first_pin
 from sim.scenario import Scenario, load_scenario
 from sim.sweeps import load_sweep, sweep
 
 __all__ = [
+    # first pin
+    "first_pin",
+    "STRATEGIES",
     "__version__",
     # scenarios and runs
     "Scenario",
