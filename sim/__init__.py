@@ -60,8 +60,8 @@ from sim.network import (
     watts_strogatz,
 )
 from sim.results import Results, load_results
-from sim.strategies import STRATEGIES, first_pin
 from sim.scenario import Scenario, load_scenario
+from sim.strategies import STRATEGIES, first_pin
 from sim.sweeps import load_sweep, sweep
 
 __all__ = [
