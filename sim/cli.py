@@ -136,6 +136,30 @@ def _wom_tables(results) -> list[Table]:
     return [who, money]
 
 
+def _prepare_output_run(scenario, set_, seed, replicates, out_dir, force):
+    """Load a scenario with the command's overrides; check the results folder.
+
+    ``--seed`` and ``--replicates`` are overrides like any other: validated, and a
+    random network without its own seed follows the new master seed.
+
+    Returns:
+        ``(scenario, results folder, the command line for the record)``.
+    """
+    from sim.scenario import load_scenario
+
+    overrides = list(set_ or [])
+    if seed is not None:
+        overrides.append(f"seed={seed}")
+    if replicates is not None:
+        overrides.append(f"replicates={replicates}")
+    sc = load_scenario(scenario, overrides=overrides or None)
+    target = out_dir or _default_out(sc.name)
+    if target.exists() and not force:
+        raise ValidationError(f"{target} already exists (use --force to replace it)", key="--out")
+    command = "wom " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    return sc, target, command
+
+
 @app.command()
 def run(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
@@ -166,22 +190,10 @@ def run(
 
     from sim.experiments.run import run as run_scenario
     from sim.report import render_report
-    from sim.scenario import load_scenario
 
-    overrides = list(set_ or [])
-    # --seed and --replicates are overrides like any other: validated, and a random
-    # network without its own seed follows the new master seed.
-    if seed is not None:
-        overrides.append(f"seed={seed}")
-    if replicates is not None:
-        overrides.append(f"replicates={replicates}")
-    sc = load_scenario(scenario, overrides=overrides or None)
-    target = out_dir or _default_out(sc.name)
-    if target.exists() and not force:
-        raise ValidationError(f"{target} already exists (use --force to replace it)", key="--out")
+    sc, target, command = _prepare_output_run(scenario, set_, seed, replicates, out_dir, force)
     arms = sc.arm_scenarios()
     total = len(arms) * sc.replicates
-    command = "wom " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -251,18 +263,8 @@ def compare(
     """Compare the arms of a scenario: paired differences, CIs and verdicts, with a report."""
     from sim.experiments.compare import compare as compare_arms
     from sim.experiments.compare import format_value
-    from sim.scenario import load_scenario
 
-    overrides = list(set_ or [])
-    if seed is not None:
-        overrides.append(f"seed={seed}")
-    if replicates is not None:
-        overrides.append(f"replicates={replicates}")
-    sc = load_scenario(scenario, overrides=overrides or None)
-    target = out_dir or _default_out(sc.name)
-    if target.exists() and not force:
-        raise ValidationError(f"{target} already exists (use --force to replace it)", key="--out")
-    command = "wom " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    sc, target, command = _prepare_output_run(scenario, set_, seed, replicates, out_dir, force)
     try:
         spinner = err.status(f"{sc.name}: running every arm", spinner="dots")
         with spinner if err.is_terminal else contextlib.nullcontext():
