@@ -86,17 +86,6 @@ def randint(state, n):
     return np.int64(uniform(state) * n)
 
 
-@njit(inline="always", cache=True)
-def geometric_skip(state, log1m_p):
-    """Number of failures before the next success of Bernoulli(p) trials.
-
-    ``log1m_p`` is ``log(1 - p)`` (negative; ``-inf`` when p == 1, giving 0). Used
-    to jump straight to the next successful edge when every edge has the same
-    probability, so a node of degree d costs about ``d * p`` draws, not ``d``.
-    """
-    return np.int64(np.floor(np.log(uniform_open(state)) / log1m_p))
-
-
 def replicate_streams(seed: int | np.random.SeedSequence | None, replicates: int):
     """The per-replicate :class:`~numpy.random.SeedSequence` children of a master seed.
 
