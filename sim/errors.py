@@ -11,7 +11,23 @@ __all__ = ["SimError", "ValidationError", "DataFileError"]
 
 
 class SimError(Exception):
-    """Base class of every error the simulator raises on purpose (exit code 1)."""
+    """Base class of every error the simulator raises on purpose (exit code 1).
+
+    A runtime failure that is not the user's input: a results folder that cannot be
+    read, a sweep run that crashed. Catch ``SimError`` to catch every error the
+    simulator raises on purpose; ``wom`` prints it as one line and exits with
+    :attr:`exit_code`. It takes its message like any ``Exception``.
+
+    Attributes:
+        exit_code: The command line's exit code, 1.
+
+    Examples:
+        >>> err = SimError("out/run1: cannot read results: truncated file")
+        >>> str(err), err.exit_code
+        ('out/run1: cannot read results: truncated file', 1)
+        >>> isinstance(ValidationError("bad"), SimError)
+        True
+    """
 
     exit_code = 1
 
@@ -25,6 +41,22 @@ class ValidationError(SimError, ValueError):
         file: The file the value came from, if any.
         line: 1-based line in ``file``.
         col: 1-based column in ``file``.
+
+    Attributes:
+        message: As given.
+        key: As given (faces and loaders may fill it in or prefix it later).
+        file: As given (the scenario loader fills it in).
+        line: As given.
+        col: As given.
+        exit_code: The command line's exit code, 2.
+
+    Examples:
+        >>> err = ValidationError("must be <= 1, got 1.5", key="model.p",
+        ...                       file="scenarios/x.toml", line=12, col=5)
+        >>> str(err)
+        'scenarios/x.toml:12:5: model.p: must be <= 1, got 1.5'
+        >>> err.exit_code, isinstance(err, ValueError)
+        (2, True)
     """
 
     exit_code = 2
@@ -46,7 +78,19 @@ class ValidationError(SimError, ValueError):
         super().__init__(self.format())
 
     def format(self) -> str:
-        """The one-line message: ``file:line:col: key: message``."""
+        """The one-line message: ``file:line:col: key: message``.
+
+        Parts that are not known are left out, with their separators.
+
+        Returns:
+            The message, as ``str(error)`` gives it.
+
+        Examples:
+            >>> ValidationError("must be > 0, got -1", key="replicates").format()
+            'replicates: must be > 0, got -1'
+            >>> ValidationError("not found", file="net.txt").format()
+            'net.txt: not found'
+        """
         where = ""
         if self.file is not None:
             where = str(self.file)
@@ -65,5 +109,14 @@ class ValidationError(SimError, ValueError):
 class DataFileError(ValidationError):
     """A missing, unreadable or malformed input file (exit code 2).
 
-    The message names the file and, where it applies, the line.
+    The message names the file and, where it applies, the line. It takes the
+    arguments of :class:`ValidationError`.
+
+    Examples:
+        >>> err = DataFileError("expected 2 or 3 columns, got 1", key="network.file",
+        ...                     file="edges.txt", line=7)
+        >>> str(err)
+        'edges.txt:7: network.file: expected 2 or 3 columns, got 1'
+        >>> err.exit_code, isinstance(err, ValidationError)
+        (2, True)
     """

@@ -50,6 +50,19 @@ class Results:
         people: Model ``wom``: each person's outcome per arm and replicate
             (``arm``, ``replicate``, ``node``, ``channel``, ``referrer``, ``depth``,
             ...; see ``docs/outputs.md``), or ``None``.
+
+    Examples:
+        >>> import sim
+        >>> res = sim.run({"name": "demo", "seed": 3, "replicates": 2, "steps": 3,
+        ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.2},
+        ...     "seeding": {"k": 2}, "arms": [{"name": "low"}, {"name": "high",
+        ...     "model": {"p": 0.5}}]})
+        >>> res.arms, res.seed
+        (['low', 'high'], 3)
+        >>> res.summary.shape, res.timeseries.shape
+        ((4, 11), (16, 9))
+        >>> res.scenario.name, res.people is None
+        ('demo', True)
     """
 
     timeseries: pd.DataFrame
@@ -60,12 +73,12 @@ class Results:
 
     @property
     def arms(self) -> list[str]:
-        """Arm names in run order."""
+        """Arm names in run order (``["base"]`` for a scenario without arms)."""
         return list(self.meta.get("arms") or pd.unique(self.summary["arm"]).tolist())
 
     @property
     def seed(self) -> int | None:
-        """The master seed of the run."""
+        """The master seed of the run (``None`` if the metadata does not record it)."""
         return self.meta.get("seed")
 
     def save(
@@ -88,7 +101,23 @@ class Results:
 
         Raises:
             ValidationError: If the folder exists and ``force`` is false, or its parent
-                is not writable.
+                is not writable (key ``out``).
+
+        Examples:
+            >>> import sim, tempfile
+            >>> from pathlib import Path
+            >>> res = sim.run({"name": "demo", "replicates": 2, "steps": 3,
+            ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.2},
+            ...     "seeding": {"k": 2}})
+            >>> out = res.save(Path(tempfile.mkdtemp()) / "run1")
+            >>> sorted(f.name for f in out.iterdir())
+            ['run.json', 'scenario.resolved.toml', 'summary.parquet', 'timeseries.parquet']
+            >>> res.save(out)  # doctest: +ELLIPSIS
+            Traceback (most recent call last):
+            ...
+            sim.errors.ValidationError: out: .../run1 already exists (use --force to replace it)
+            >>> res.save(out, force=True) == out
+            True
         """
         path = Path(path)
         with atomic_folder(path, force=force) as tmp:
@@ -109,7 +138,36 @@ class Results:
 class atomic_folder:  # noqa: N801 - used as a context manager, reads like a function
     """Context manager: yields a temporary folder renamed to ``path`` on success.
 
-    On an exception the temporary folder is removed and ``path`` is untouched.
+    The temporary folder is a hidden sibling of ``path`` (same file system, so the
+    final rename is atomic). On an exception the temporary folder is removed and
+    ``path`` is untouched; with ``force`` an existing ``path`` is replaced only once
+    the new folder is complete.
+
+    Args:
+        path: The folder to create.
+        force: Replace an existing folder (else refuse).
+
+    Raises:
+        ValidationError: On entering, if ``path`` exists and ``force`` is false, or its
+            parent cannot be written (key ``out``).
+
+    Examples:
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> out = Path(tempfile.mkdtemp()) / "folder"
+        >>> with atomic_folder(out) as tmp:
+        ...     _ = (tmp / "a.txt").write_text("done")
+        ...     out.exists()
+        False
+        >>> (out / "a.txt").read_text()
+        'done'
+        >>> with atomic_folder(out, force=True) as tmp:
+        ...     raise RuntimeError("crash while writing")
+        Traceback (most recent call last):
+        ...
+        RuntimeError: crash while writing
+        >>> sorted(p.name for p in out.parent.iterdir()), (out / "a.txt").exists()
+        (['folder'], True)
     """
 
     def __init__(self, path: Path, *, force: bool = False) -> None:
@@ -155,7 +213,22 @@ def load_results(path: str | os.PathLike) -> Results:
         The results, equal to what was saved.
 
     Raises:
-        ValidationError: If the folder is missing or incomplete.
+        ValidationError: If the folder is missing or incomplete (key ``results``).
+        SimError: If a file of the folder cannot be read (corrupt Parquet or JSON).
+
+    Examples:
+        >>> import sim, tempfile
+        >>> from pathlib import Path
+        >>> res = sim.run({"name": "demo", "replicates": 2, "steps": 3,
+        ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.2},
+        ...     "seeding": {"k": 2}})
+        >>> back = load_results(res.save(Path(tempfile.mkdtemp()) / "run1"))
+        >>> back.summary.equals(res.summary), back.arms, back.scenario.name
+        (True, ['base'], 'demo')
+        >>> load_results("no/such/folder")
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: results: no/such/folder is not a results folder (not found)
     """
     path = Path(path)
     if not path.is_dir():

@@ -357,6 +357,27 @@ class Cascades:
         seed: The master seed (recorded even when drawn fresh).
         params: Model parameters, for the record.
         horizon: The requested number of steps, or ``None`` (until quiescent).
+
+    Examples:
+        >>> import networkx as nx
+        >>> from sim.contagion import independent_cascade
+        >>> cas = independent_cascade(nx.path_graph(4), [0], p=1.0, replicates=2, seed=1)
+        >>> cas
+        Cascades(model='ic', replicates=2, nodes=4, mean_final_adopted=4.0, seed=1)
+        >>> cas.replicates, cas.counts.shape, cas.state_names
+        (2, (2, 4, 3), ('susceptible', 'infected', 'recovered'))
+        >>> cas.adopted.tolist(), cas.final_adopted.tolist(), cas.quiescent.tolist()
+        ([[1, 2, 3, 4], [1, 2, 3, 4]], [4, 4], [True, True])
+        >>> cas.timeseries.columns.tolist()[:4], len(cas.timeseries)
+        (['replicate', 'seed', 'step', 'susceptible'], 8)
+        >>> cas.summary[["replicate", "final_adopted", "steps"]].values.tolist()
+        [[0, 4, 3], [1, 4, 3]]
+
+        With a horizon shorter than the cascade, replicates are not quiescent:
+
+        >>> short = independent_cascade(nx.path_graph(4), [0], p=1.0, steps=2, seed=1)
+        >>> short.horizon, short.final_adopted.tolist(), short.quiescent.tolist()
+        (2, [3], [False])
     """
 
     model: str
@@ -370,7 +391,24 @@ class Cascades:
 
     @classmethod
     def from_kernel(cls, model, state_names, counts, steps_taken, net, plan, params) -> Cascades:
-        """Pack a kernel's output, carrying each replicate's last state forward."""
+        """Pack a kernel's output, carrying each replicate's last state forward.
+
+        Used by the model functions after their kernel ran (the contract in this
+        module's docstring); users get a :class:`Cascades` from those functions.
+
+        Args:
+            model: Model name.
+            state_names: Names of the kernel's states, state 0 first.
+            counts: The kernel's ``(R, Tb, S)`` counts.
+            steps_taken: The kernel's ``(R,)`` steps taken.
+            net: The network the model ran on (for ``num_nodes``).
+            plan: The :func:`prepare_run` plan (for ``seed`` and ``horizon``).
+            params: The model's parameters, for the record.
+
+        Returns:
+            The cascades; with ``steps=None`` time series are cut to the longest
+            replicate.
+        """
         counts = np.asarray(counts)
         steps_taken = np.asarray(steps_taken, dtype=np.int64)
         tb = counts.shape[1]

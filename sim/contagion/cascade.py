@@ -645,6 +645,9 @@ def independent_cascade(
     References:
         D. Kempe, J. Kleinberg, E. Tardos, "Maximizing the spread of influence through
         a social network", KDD 2003.
+        M. E. J. Newman, "Spread of epidemic disease on networks", Physical Review E
+        66, 016128, 2002 (on an undirected graph the final set is the cluster of the
+        seeds in bond percolation with occupation probability ``p``).
     """
     res, _ = _run_ic(
         network, seeds, p, replicates=replicates, steps=steps, seed=seed, record=record
@@ -817,5 +820,9 @@ def sir(
         I. Z. Kiss, J. C. Miller, P. L. Simon, *Mathematics of Epidemics on
         Networks*, Springer 2017, ch. 6 (figure 6.8: the discrete SIR with
         ``gamma = 1``).
+        W. O. Kermack, A. G. McKendrick, "A contribution to the mathematical theory
+        of epidemics", Proceedings of the Royal Society A 115: 700-721, 1927.
+        M. E. J. Newman, "Spread of epidemic disease on networks", Physical Review E
+        66, 016128, 2002.
     """
     return _run_sir("sir", network, seeds, beta, gamma, replicates, steps, seed, record)

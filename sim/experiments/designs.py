@@ -71,6 +71,19 @@ class Parameter:
         integer: Whether a range holds integers (its values are then ints).
         origin: Where the parameter was given: ``"--set"``, ``"--range"`` or
             ``"[sweep]"`` (for error messages).
+
+    Raises:
+        ValueError: Unless exactly one of ``values`` and the pair ``low``, ``high``
+            is given (a programming error: user input goes through
+            :func:`parse_set` and :func:`parse_range`, which raise ValidationError).
+
+    Examples:
+        >>> p = Parameter("model.p", low=0.0, high=0.2)
+        >>> p.is_range, p.size, p.levels(3)
+        (True, None, [0.0, 0.1, 0.2])
+        >>> s = Parameter("seeding.strategy", values=("random", "degree"))
+        >>> s.is_range, s.size, s.from_unit([0.2, 0.9])
+        (False, 2, ['random', 'degree'])
     """
 
     key: str
@@ -102,6 +115,12 @@ class Parameter:
 
         Returns:
             One value per coordinate (Python ints, floats or the list's items).
+
+        Examples:
+            >>> Parameter("model.p", low=0.0, high=0.2).from_unit([0.0, 0.5, 1.0])
+            [0.0, 0.1, 0.2]
+            >>> Parameter("seeding.k", low=1, high=3, integer=True).from_unit([0.0, 0.5, 1.0])
+            [1, 2, 3]
         """
         u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0)
         if self.values is not None:
@@ -123,6 +142,12 @@ class Parameter:
 
         Returns:
             The levels in increasing order; integer ranges rounded, repeats merged.
+
+        Examples:
+            >>> Parameter("seeding.k", low=1, high=3, integer=True).levels(5)
+            [1, 2, 3]
+            >>> Parameter("model.p", low=0.0, high=0.2).levels(1)
+            [0.1]
         """
         if self.values is not None:
             return list(self.values)
@@ -137,6 +162,10 @@ class Parameter:
 
         Returns:
             ``{"key", "values"}`` or ``{"key", "low", "high", "integer"}``.
+
+        Examples:
+            >>> Parameter("model.p", low=0.01, high=0.2).to_dict()
+            {'key': 'model.p', 'low': 0.01, 'high': 0.2, 'integer': False}
         """
         if self.values is not None:
             return {"key": self.key, "values": list(self.values)}
@@ -151,6 +180,11 @@ class Parameter:
 
         Returns:
             The parameter.
+
+        Examples:
+            >>> p = Parameter("model.q", values=(0.0, 0.05))
+            >>> Parameter.from_dict(p.to_dict()) == p
+            True
         """
         if "values" in data:
             return cls(data["key"], values=tuple(data["values"]))
@@ -434,6 +468,16 @@ def make_design(
         >>> len(make_design([Parameter("model.p", low=0.0, high=1.0)], "sobol",
         ...                 samples=8).points)
         24
+
+    References:
+        M. D. McKay, R. J. Beckman, W. J. Conover, "A comparison of three methods for
+        selecting values of input variables in the analysis of output from a computer
+        code", Technometrics 21(2): 239-245, 1979 (``lhs``).
+        A. Saltelli, "Making best use of model evaluations to compute sensitivity
+        indices", Computer Physics Communications 145(2): 280-297, 2002 (``sobol``,
+        on I. M. Sobol's quasi-random sequence).
+        M. D. Morris, "Factorial sampling plans for preliminary computational
+        experiments", Technometrics 33(2): 161-174, 1991 (``morris``).
     """
     samples = DEFAULT_SAMPLES.get(kind, 1) if samples is None else samples
     _check(kind, parameters, samples, levels)

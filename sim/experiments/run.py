@@ -50,7 +50,21 @@ def build_network(
         The network, or ``None``.
 
     Raises:
-        ValidationError: With the key ``network.<param>`` for a bad parameter.
+        ValidationError: With the key ``network.<param>`` for a bad parameter, or
+            when the table has none of ``generator``, ``dataset``, ``file``.
+
+    Examples:
+        >>> build_network({"generator": "watts_strogatz", "n": 20, "k": 4, "p": 0.1},
+        ...               default_seed=3)
+        Network('watts_strogatz', undirected, nodes=20, edges=40)
+        >>> build_network({"dataset": "karate"})
+        Network('karate', undirected, nodes=34, edges=78)
+        >>> build_network(None) is None
+        True
+        >>> build_network({"generator": "ring_lattice", "n": 10, "k": 3})
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: network.k: must be even (k/2 neighbours on each side), got 3
     """
     if spec is None:
         return None

@@ -385,6 +385,18 @@ def plan_sweep(
         ValidationError: A bad option, an unknown or unsweepable key, an empty value
             list, an empty range, or a point whose scenario is invalid (the error
             names the key, where it was given and the point).
+
+    Examples:
+        >>> sc = {"name": "s", "replicates": 2,
+        ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.2},
+        ...     "seeding": {"k": 1}}
+        >>> plan = plan_sweep(sc, values={"model.p": [0.1, 0.2, 0.3]}, replicates=4)
+        >>> plan.design.kind, len(plan.tasks), plan.replicates, plan.runs, str(plan.path)
+        ('grid', 3, 4, 12, 'results/s-sweep')
+        >>> plan_sweep(sc, values={"model.p": [0.1, 1.5]})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: --set: model.p: must be in [0, 1], got 1.5 (at sweep point 1...
     """
     from sim.contagion._common import check_int
 
@@ -526,6 +538,23 @@ class SweepSummary:
         worker_seconds: Time workers spent running batches.
         executor: Where runs went (``"local, 2 processes"``).
         first_error: The first failure's message, if any.
+
+    Examples:
+        >>> import sim, tempfile
+        >>> sc = {"name": "s", "replicates": 2,
+        ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.2},
+        ...     "seeding": {"k": 1}}
+        >>> out = tempfile.mkdtemp() + "/s"
+        >>> done = sim.sweep(sc, values={"seeding.k": [1, 2]}, out=out, workers=1,
+        ...                  progress=False)
+        >>> done.path.name, done.runs, done.done, done.skipped, done.failed, done.executor
+        ('s', 4, 4, 0, 0, 'local, 1 process')
+        >>> done.first_error is None, done.seconds > 0, done.worker_seconds > 0
+        (True, True, True)
+        >>> done.seconds_per_run > 0, done.runs_per_second > 0
+        (True, True)
+        >>> done.load()[["seeding.k", "replicate", "final_adopted"]].shape
+        (4, 3)
     """
 
     path: Path
@@ -554,7 +583,18 @@ class SweepSummary:
         """The sweep's rows (:func:`load_sweep`).
 
         Returns:
-            The tidy frame.
+            The tidy frame: one row per finished (run, arm).
+
+        Raises:
+            ValidationError: If :attr:`path` is no longer a sweep folder.
+
+        Examples:
+            The class's example loads a real sweep; the folder is read afresh:
+
+            >>> SweepSummary(path=Path("no/such/folder"), runs=0).load()
+            Traceback (most recent call last):
+            ...
+            sim.errors.ValidationError: sweep: no/such/folder: no such sweep folder
         """
         return load_sweep(self.path)
 
@@ -971,6 +1011,24 @@ def load_failures(path: str | os.PathLike[str]) -> pd.DataFrame:
 
     Raises:
         ValidationError: Not a sweep folder.
+
+    Examples:
+        A point asks for more seeds than the karate club has people: its runs fail,
+        the others finish.
+
+        >>> import sim, tempfile
+        >>> sc = {"name": "s", "replicates": 2,
+        ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.2},
+        ...     "seeding": {"k": 1}}
+        >>> out = tempfile.mkdtemp() + "/s"
+        >>> sim.sweep(sc, values={"seeding.k": [1, 40]}, out=out, workers=1,
+        ...           progress=False).failed
+        2
+        >>> failed = load_failures(out)
+        >>> failed[["seeding.k", "replicate"]].values.tolist()
+        [[40, 0], [40, 1]]
+        >>> failed["error"].iloc[0]
+        'ValidationError: seeding.k: 40 seeds asked for, but the network has 34 nodes'
     """
     folder = SweepFolder(path)
     manifest = folder.require_manifest()

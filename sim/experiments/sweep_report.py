@@ -180,6 +180,23 @@ def write_sweep_report(
     Raises:
         ValidationError: As :func:`~sim.experiments.analyze.analyze`, or an unknown
             parameter in ``params``.
+
+    Examples:
+        >>> import sim, tempfile
+        >>> sc = {"name": "s", "replicates": 4,
+        ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.2},
+        ...     "seeding": {"k": 1}}
+        >>> out = tempfile.mkdtemp() + "/s"
+        >>> sim.sweep(sc, values={"model.p": [0.05, 0.5]}, out=out, workers=1,
+        ...           progress=False).done
+        8
+        >>> report, result = write_sweep_report(out)
+        >>> report.name, report.exists(), result.method
+        ('report.html', True, 'marginal')
+        >>> write_sweep_report(out, params=["model.q"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: --params: model.q: not a swept key of this sweep ...
     """
     from sim.errors import ValidationError
 

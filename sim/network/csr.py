@@ -54,6 +54,10 @@ class Network:
         (3, 2, 4)
         >>> net.neighbors(1).tolist()
         [0, 2]
+        >>> net.indptr.tolist(), net.indices.tolist(), net.labels.tolist()
+        ([0, 1, 3, 4], [1, 0, 2, 1], [0, 1, 2])
+        >>> net.directed, net.weights is None, net.node_attrs, net.name
+        (False, True, {}, '')
     """
 
     indptr: np.ndarray
@@ -99,17 +103,52 @@ class Network:
         return self.num_arcs if self.directed else self.num_arcs // 2
 
     def degree(self) -> np.ndarray:
-        """Out-degree of every node (the degree, for undirected graphs)."""
+        """Out-degree of every node (the degree, for undirected graphs).
+
+        Returns:
+            ``int64`` array of length ``num_nodes``, by node id.
+
+        Examples:
+            >>> import networkx as nx
+            >>> from_networkx(nx.DiGraph([("a", "b"), ("a", "c"), ("c", "b")])).degree().tolist()
+            [2, 0, 1]
+        """
         return np.diff(self.indptr)
 
     def in_degree(self) -> np.ndarray:
-        """In-degree of every node (equal to :meth:`degree` when undirected)."""
+        """In-degree of every node (equal to :meth:`degree` when undirected).
+
+        Returns:
+            ``int64`` array of length ``num_nodes``, by node id.
+
+        Notes:
+            O(m) for a directed network (one ``bincount``), O(n) otherwise.
+
+        Examples:
+            >>> import networkx as nx
+            >>> net = from_networkx(nx.DiGraph([("a", "b"), ("a", "c"), ("c", "b")]))
+            >>> net.in_degree().tolist()
+            [0, 2, 1]
+        """
         if not self.directed:
             return self.degree()
         return np.bincount(self.indices, minlength=self.num_nodes).astype(np.int64)
 
     def neighbors(self, u: int) -> np.ndarray:
-        """Out-neighbour ids of node id ``u``."""
+        """Out-neighbour ids of node id ``u``.
+
+        Args:
+            u: A node id in ``[0, num_nodes)`` (not a label: see :meth:`ids`).
+
+        Returns:
+            ``int32`` ids, ascending: a view into ``indices`` (do not write to it).
+
+        Examples:
+            >>> import networkx as nx
+            >>> net = from_networkx(nx.star_graph(3))
+            >>> net.neighbors(0).tolist(), net.neighbors(2).tolist()
+            ([1, 2, 3], [0])
+        """
         return self.indices[self.indptr[u] : self.indptr[u + 1]]
 
     def __repr__(self) -> str:
@@ -121,8 +160,28 @@ class Network:
     def ids(self, labels: Iterable[Hashable], *, key: str = "seeds") -> np.ndarray:
         """Map user labels to contiguous node ids.
 
+        Args:
+            labels: The user's node labels (numpy scalars are taken as Python ones).
+            key: The key an error names (the parameter the labels came from).
+
+        Returns:
+            ``int32`` node ids, in the order of ``labels``.
+
         Raises:
             ValidationError: If a label is not a node of the network (names the first).
+
+        Notes:
+            The first call builds a label index, O(n); then O(1) per label.
+
+        Examples:
+            >>> import networkx as nx
+            >>> net = from_networkx(nx.DiGraph([("a", "b"), ("a", "c"), ("c", "b")]))
+            >>> net.ids(["b", "c"]).tolist()
+            [1, 2]
+            >>> net.ids(["zed"])
+            Traceback (most recent call last):
+            ...
+            sim.errors.ValidationError: seeds: node 'zed' is not in the network (3 nodes)
         """
         if self._label_index is None:
             self._label_index = {lab: i for i, lab in enumerate(self.labels.tolist())}
@@ -139,7 +198,20 @@ class Network:
         return np.asarray(out, dtype=np.int32)
 
     def label_of(self, ids: Iterable[int] | np.ndarray) -> list:
-        """Map node ids back to the user's labels."""
+        """Map node ids back to the user's labels.
+
+        Args:
+            ids: Node ids in ``[0, num_nodes)``.
+
+        Returns:
+            The labels, as Python objects, in the order of ``ids``.
+
+        Examples:
+            >>> import networkx as nx
+            >>> net = from_networkx(nx.DiGraph([("a", "b"), ("a", "c"), ("c", "b")]))
+            >>> net.label_of([2, 0])
+            ['c', 'a']
+        """
         return self.labels[np.asarray(ids, dtype=np.int64)].tolist()
 
     # ---------------------------------------------------------------- reverse
@@ -148,6 +220,21 @@ class Network:
 
         For an undirected network this is the network itself. Weights and edge
         attributes travel with their arcs.
+
+        Returns:
+            A directed network whose out-neighbours are this one's in-neighbours,
+            with the same labels and node attributes.
+
+        Notes:
+            O(m log m) on first use (one sort), then cached both ways.
+
+        Examples:
+            >>> import networkx as nx
+            >>> net = from_networkx(nx.DiGraph([("a", "b"), ("a", "c"), ("c", "b")]))
+            >>> net.reverse().neighbors(1).tolist()  # who tells "b"
+            [0, 2]
+            >>> net.reverse().reverse() is net
+            True
         """
         if not self.directed:
             return self
@@ -170,7 +257,26 @@ class Network:
         return self._reverse
 
     def with_weights(self, weights: np.ndarray | None) -> Network:
-        """A copy sharing the structure arrays, with other per-arc weights."""
+        """A copy sharing the structure arrays, with other per-arc weights.
+
+        Args:
+            weights: ``float64`` values aligned with ``indices`` (one per stored arc,
+                so both arcs of an undirected edge), or ``None`` for no weights.
+
+        Returns:
+            A new network; ``indptr``, ``indices``, labels and attributes are shared.
+
+        Raises:
+            ValidationError: If ``weights`` does not align with ``indices``.
+
+        Examples:
+            >>> import networkx as nx
+            >>> import numpy as np
+            >>> net = from_networkx(nx.path_graph(3))
+            >>> w = net.with_weights(np.full(net.num_arcs, 0.5))
+            >>> w.weights.tolist(), w.indices is net.indices
+            ([0.5, 0.5, 0.5, 0.5], True)
+        """
         return Network(
             indptr=self.indptr,
             indices=self.indices,
@@ -214,6 +320,10 @@ def from_edges(
 
     Returns:
         The network.
+
+    Raises:
+        ValidationError: If ``src`` and ``dst`` differ in shape, an id is negative or
+            not below ``num_nodes``, or ``labels`` or ``weights`` do not fit.
 
     Notes:
         O(m log m) time (one sort), O(m) memory; no Python loop over edges.
@@ -403,6 +513,19 @@ def from_networkx(graph, *, weight: str | None = None, name: str | None = None) 
 
 def to_networkx(net: Network):
     """Convert back to a networkx graph with the original labels and attributes.
+
+    Args:
+        net: The network.
+
+    Returns:
+        A ``networkx.Graph`` (``DiGraph`` if directed) on the network's labels; node
+        and edge attributes as Python values (``None`` entries left out); weights, if
+        any, as the edge attribute ``"weight"`` unless an edge attribute of that name
+        exists.
+
+    Notes:
+        O(n + m) Python objects: meant for small graphs, drawing and Mesa's network
+        space, not for the hot path.
 
     Examples:
         >>> import networkx as nx

@@ -161,6 +161,14 @@ def erdos_renyi(
         >>> g = erdos_renyi(1000, mean_degree=6, seed=1)
         >>> g.num_nodes, bool(5.5 < g.degree().mean() < 6.5)
         (1000, True)
+
+    References:
+        P. Erdős, A. Rényi, "On random graphs I", Publicationes Mathematicae
+        Debrecen 6: 290-297, 1959.
+        E. N. Gilbert, "Random graphs", Annals of Mathematical Statistics 30(4):
+        1141-1144, 1959 (the G(n, p) model).
+        V. Batagelj, U. Brandes, "Efficient generation of large random networks",
+        Physical Review E 71, 036113, 2005 (the O(n + m) sampler).
     """
     import networkx as nx
 
@@ -204,6 +212,10 @@ def barabasi_albert(n: int, m: int, *, seed: int | None = None) -> Network:
     Examples:
         >>> barabasi_albert(100, 2, seed=1).num_edges
         196
+
+    References:
+        A.-L. Barabási, R. Albert, "Emergence of scaling in random networks",
+        Science 286(5439): 509-512, 1999.
     """
     import networkx as nx
 
@@ -242,6 +254,10 @@ def watts_strogatz(n: int, k: int, p: float, *, seed: int | None = None) -> Netw
         >>> g = watts_strogatz(20, 4, 0.1, seed=3)
         >>> g.num_edges
         40
+
+    References:
+        D. J. Watts, S. H. Strogatz, "Collective dynamics of 'small-world'
+        networks", Nature 393: 440-442, 1998.
     """
     import networkx as nx
 
@@ -272,6 +288,10 @@ def random_regular(n: int, d: int, *, seed: int | None = None) -> Network:
     Examples:
         >>> set(random_regular(10, 3, seed=0).degree().tolist())
         {3}
+
+    References:
+        A. Steger, N. C. Wormald, "Generating random regular graphs quickly",
+        Combinatorics, Probability and Computing 8(4): 377-396, 1999.
     """
     import networkx as nx
 
@@ -338,6 +358,10 @@ def planted_partition(
         >>> g = planted_partition(3, 10, 0.5, 0.01, seed=2)
         >>> g.num_nodes, g.node_attrs["community"][[0, 10, 29]].tolist()
         (30, [0, 1, 2])
+
+    References:
+        A. Condon, R. M. Karp, "Algorithms for graph partitioning on the planted
+        partition model", Random Structures & Algorithms 18(2): 116-140, 2001.
     """
     import networkx as nx
 
@@ -374,6 +398,10 @@ def stochastic_block(sizes: Sequence[int], p, *, seed: int | None = None) -> Net
         >>> g = stochastic_block([5, 3], [[1.0, 0.0], [0.0, 1.0]], seed=0)
         >>> g.num_edges, g.node_attrs["community"].tolist()
         (13, [0, 0, 0, 0, 0, 1, 1, 1])
+
+    References:
+        P. W. Holland, K. B. Laskey, S. Leinhardt, "Stochastic blockmodels: first
+        steps", Social Networks 5(2): 109-137, 1983.
     """
     import networkx as nx
 
@@ -457,6 +485,10 @@ def lfr(
         >>> g = lfr(250, 3, 1.5, 0.1, average_degree=5, min_community=20, seed=10)
         >>> g.num_nodes, int(g.node_attrs["community"].max()) + 1 >= 2
         (250, True)
+
+    References:
+        A. Lancichinetti, S. Fortunato, F. Radicchi, "Benchmark graphs for testing
+        community detection algorithms", Physical Review E 78, 046110, 2008.
     """
     import networkx as nx
 
@@ -635,6 +667,10 @@ def powerlaw_cluster(n: int, m: int, p: float, *, seed: int | None = None) -> Ne
     Examples:
         >>> powerlaw_cluster(50, 2, 0.5, seed=1).num_nodes
         50
+
+    References:
+        P. Holme, B. J. Kim, "Growing scale-free networks with tunable clustering",
+        Physical Review E 65, 026107, 2002.
     """
     import networkx as nx
 

@@ -64,6 +64,16 @@ class ScenarioError(ValidationError):
     Attributes:
         errors: Every problem found, each a :class:`~sim.errors.ValidationError`
             with its own key, file, line and column.
+
+    Examples:
+        >>> try:
+        ...     load_scenario({"name": "x", "replicates": 0, "network": {"dataset": "karate"},
+        ...                    "model": {"name": "ic", "p": 1.5}, "seeding": {"k": 1}})
+        ... except ScenarioError as err:
+        ...     print(err)
+        ...     print([str(e) for e in err.errors])
+        replicates: must be >= 1, got 0
+        ['replicates: must be >= 1, got 0', 'model.p: must be in [0, 1], got 1.5']
     """
 
     def __init__(self, errors: Sequence[ValidationError]) -> None:

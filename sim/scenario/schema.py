@@ -156,13 +156,36 @@ class NetworkSpec(Section):
 
     Attributes:
         kind: ``"generator"``, ``"dataset"`` or ``"file"``: the key that selects it.
+
+    Examples:
+        >>> sc = Scenario.model_validate({"name": "x", "network": {"dataset": "karate"},
+        ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 1}})
+        >>> isinstance(sc.network, NetworkSpec), sc.network.kind
+        (True, 'dataset')
+        >>> sorted(cls.kind for cls in NetworkSpec.__subclasses__())
+        ['dataset', 'file', 'generator']
     """
 
     kind: ClassVar[str]
 
 
 class GeneratorSpec(NetworkSpec):
-    """Base of the synthetic generators: ``generator = "<name>"`` plus parameters."""
+    """Base of the synthetic generators: ``generator = "<name>"`` plus parameters.
+
+    One subclass per generator of :data:`GENERATOR_TYPES`, with the generator's own
+    parameters as fields (see :mod:`sim.network.generators`).
+
+    Examples:
+        >>> spec = GENERATOR_TYPES["watts_strogatz"].model_validate(
+        ...     {"generator": "watts_strogatz", "n": 100, "k": 4, "p": 0.1})
+        >>> isinstance(spec, GeneratorSpec), spec.kind, spec.seed
+        (True, 'generator', None)
+        >>> from sim.scenario import load_scenario
+        >>> load_scenario({"name": "x", "seed": 5, "model": {"name": "ic", "p": 0.1},
+        ...     "network": {"generator": "Watts-Strogatz", "n": 100, "k": 4, "p": 0.1},
+        ...     "seeding": {"k": 1}}).network.seed  # filled in from the scenario's seed
+        5
+    """
 
     kind: ClassVar[str] = "generator"
 
@@ -428,7 +451,18 @@ DATASETS: dict[str, str] = {
 
 
 class DatasetNetwork(NetworkSpec):
-    """A bundled real network, by name."""
+    """A bundled real network, by name.
+
+    Examples:
+        >>> DatasetNetwork(dataset="Email_EU_core")
+        DatasetNetwork(dataset='email-eu-core', directed=False)
+        >>> from sim.scenario import load_scenario
+        >>> load_scenario({"name": "x", "network": {"dataset": "karat"},
+        ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 1}})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sim.scenario.load.ScenarioError: network.dataset: must be one of email-eu-core, ...
+    """
 
     kind: ClassVar[str] = "dataset"
 
@@ -458,7 +492,21 @@ _EDGELIST_ONLY = ("delimiter", "weighted", "directed")
 
 
 class FileNetwork(NetworkSpec):
-    """A network read from a file (edge list, GML or GraphML)."""
+    """A network read from a file (edge list, GML or GraphML).
+
+    The way to run a scenario on your own graph: write it to a file (for a networkx
+    graph with attributes, ``networkx.write_graphml``) and name the file here.
+
+    Examples:
+        >>> FileNetwork(file="data/edges.csv.gz").resolved_format()
+        'edgelist'
+        >>> from sim.scenario import load_scenario
+        >>> load_scenario({"name": "x", "network": {"file": "friends.dat"},
+        ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 1}})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sim.scenario.load.ScenarioError: network.file: cannot tell the format from the file ...
+    """
 
     kind: ClassVar[str] = "file"
 
@@ -491,6 +539,12 @@ class FileNetwork(NetworkSpec):
         Returns:
             ``"edgelist"``, ``"gml"``, ``"graphml"``, or ``None`` if the extension is
             not recognised.
+
+        Examples:
+            >>> FileNetwork(file="friends.graphml").resolved_format()
+            'graphml'
+            >>> FileNetwork(file="friends.dat", format="gml").resolved_format()
+            'gml'
         """
         if self.format != "auto":
             return self.format
@@ -598,6 +652,13 @@ class ModelSpec(Section):
         sections: The top-level tables of :data:`WOM_SECTIONS` the model reads (filled
             in with their defaults when absent; refused for the other models).
         start_hint: What to use instead of ``[seeding]`` when ``uses_seeding`` is false.
+
+    Examples:
+        >>> ic = MODEL_TYPES["ic"].model_validate({"name": "ic", "p": 0.1})
+        >>> isinstance(ic, ModelSpec), ic.p, ic.uses_network, ic.needs_steps
+        (True, 0.1, True, False)
+        >>> MODEL_TYPES["bass_mean_field"].uses_network
+        False
     """
 
     uses_network: ClassVar[bool] = True
@@ -743,6 +804,15 @@ class WomModel(ModelSpec):
     ``[vendor]``, ``[influencer]``, ``[word_of_mouth]``, ``[first_pin]``,
     ``[community]``, ``[churn]`` and ``[budget]`` (every key has a default; see
     ``docs/model.md``); ``[model]`` holds only its name. ``steps`` are weeks.
+
+    Examples:
+        >>> from sim.scenario import load_scenario
+        >>> sc = load_scenario({"name": "x", "steps": 52, "network": {"dataset": "karate"},
+        ...     "model": {"name": "wom"}, "first_pin": {"size": 5}})
+        >>> sc.model, sc.first_pin.size, sc.community.enabled  # defaults filled in
+        (WomModel(name='wom'), 5, True)
+        >>> WomModel.sections[:3], WomModel.needs_steps
+        (('people', 'trust', 'vendor'), True)
     """
 
     uses_seeding: ClassVar[bool] = False
@@ -834,7 +904,20 @@ NodeLabel = int | str
 
 
 class Seeding(Section):
-    """Who adopts at step 0: a list of nodes, or a number k of seeds and a strategy."""
+    """Who adopts at step 0: a list of nodes, or a number k of seeds and a strategy.
+
+    Examples:
+        >>> Seeding(k=3)
+        Seeding(nodes=None, k=3, strategy='random')
+        >>> Seeding(k=3).size, Seeding(nodes=["ann", "bob"]).size
+        (3, 2)
+        >>> from sim.scenario import load_scenario
+        >>> load_scenario({"name": "x", "network": {"dataset": "karate"},  # doctest: +ELLIPSIS
+        ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 3, "nodes": [1]}})
+        Traceback (most recent call last):
+        ...
+        sim.scenario.load.ScenarioError: seeding.nodes: cannot be given together with seeding.k ...
+    """
 
     alternatives: ClassVar[tuple[tuple[str, ...], ...]] = (("nodes",), ("k", "strategy"))
 
@@ -888,13 +971,20 @@ class Seeding(Section):
 
     @property
     def size(self) -> int:
-        """The number of seeds (``len(nodes)`` or ``k``)."""
+        """The number of seeds (``len(nodes)`` or ``k``); see the class's examples."""
         return len(self.nodes) if self.nodes is not None else int(self.k or 0)
 
 
 # --------------------------------------------------------------------------- outputs
 class Outputs(Section):
-    """What a run keeps and draws."""
+    """What a run keeps and draws.
+
+    Examples:
+        >>> Outputs()
+        Outputs(timeseries=True, report=True, band=0.9, people=True)
+        >>> Outputs(people=False).people
+        False
+    """
 
     timeseries: bool = Field(True, description="Keep the per-step time series of every replicate.")
     report: bool = Field(True, description="Write report.html next to the results.")
@@ -933,6 +1023,19 @@ class Sweep(Section):
 
     ``wom sweep`` options (``--design``, ``--set``, ``--range``...) override these keys
     one by one; see ``docs/sweeps.md``.
+
+    Examples:
+        >>> sw = Sweep.model_validate({"design": "lhs", "samples": 32,
+        ...                            "range": {"model.p": [0.01, 0.2]}})
+        >>> sw.design, sw.samples, sw.range, sw.executor
+        ('lhs', 32, {'model.p': [0.01, 0.2]}, 'local')
+        >>> from sim.scenario import load_scenario
+        >>> load_scenario({"name": "x", "network": {"dataset": "karate"},
+        ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 1},
+        ...     "sweep": {"range": {"model.p": [0.3, 0.1]}}})
+        Traceback (most recent call last):
+        ...
+        sim.scenario.load.ScenarioError: sweep.range."model.p": low must be < high, got [0.3, 0.1]
     """
 
     design: Literal["grid", "random", "lhs", "sobol", "morris"] = Field(
@@ -1015,7 +1118,20 @@ def _arm_wom_table(section: str) -> Any:
 
 
 class Arm(Section):
-    """A named variant of the scenario; its sections are deep-merged over the base's."""
+    """A named variant of the scenario; its sections are deep-merged over the base's.
+
+    Examples:
+        >>> arm = Arm(name="hot", model={"p": 0.5})
+        >>> merge_arm({"name": "x", "model": {"name": "ic", "p": 0.1}}, arm)["model"]
+        {'name': 'ic', 'p': 0.5}
+        >>> from sim.scenario import load_scenario
+        >>> load_scenario({"name": "x", "network": {"dataset": "karate"},
+        ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 1},
+        ...     "arms": [{"name": "a", "seed": 3}]})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sim.scenario.load.ScenarioError: arms[0].seed: cannot be set in an arm: all arms share ...
+    """
 
     name: str = Field(min_length=1, description="Arm name, unique within the scenario.")
     description: str = Field("", description="What the arm tests; default: the base description.")
@@ -1194,6 +1310,28 @@ class Scenario(Section):
         ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 2}})
         >>> sc.replicates, sc.seeding.strategy, [name for name, _ in sc.arm_scenarios()]
         (20, 'random', ['base'])
+
+        Read from a file, relative paths are relative to the file's folder:
+
+        >>> import tempfile
+        >>> from pathlib import Path
+        >>> from sim.scenario import load_scenario
+        >>> folder = Path(tempfile.mkdtemp())
+        >>> _ = (folder / "edges.txt").write_text("ann bob\\nbob cy\\n")
+        >>> _ = (folder / "s.toml").write_text('''name = "demo"
+        ... [network]
+        ... file = "edges.txt"
+        ... [model]
+        ... name = "ic"
+        ... p = 0.1
+        ... [seeding]
+        ... k = 1
+        ... ''')
+        >>> sc = load_scenario(folder / "s.toml")
+        >>> sc.source_path == folder / "s.toml", sc.base_dir == folder
+        (True, True)
+        >>> sc.network_file == folder / "edges.txt"
+        True
     """
 
     name: Annotated[str, AfterValidator(_check_name)] = Field(
@@ -1390,6 +1528,15 @@ class Scenario(Section):
         Returns:
             A dict that :func:`~sim.scenario.load_scenario` turns back into an equal
             scenario (given the same ``source_path``).
+
+        Examples:
+            >>> sc = Scenario.model_validate({"name": "demo", "network": {"dataset": "karate"},
+            ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 2}})
+            >>> data = sc.to_dict()
+            >>> data["seeding"], "steps" in data
+            ({'k': 2, 'strategy': 'random'}, False)
+            >>> Scenario.model_validate(data) == sc
+            True
         """
         return self.model_dump(mode="python", exclude_none=True)
 
@@ -1433,6 +1580,15 @@ class Scenario(Section):
             sim.errors.ValidationError: If an arm does not merge into a valid scenario
                 (only possible for a scenario changed after validation); the key is the
                 arm's (``arms[1].model.p``).
+
+        Examples:
+            >>> sc = Scenario.model_validate({"name": "demo", "network": {"dataset": "karate"},
+            ...     "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 2},
+            ...     "arms": [{"name": "low"}, {"name": "hot", "model": {"p": 0.5},
+            ...               "seeding": {"nodes": [0, 33]}}]})
+            >>> [(name, arm.model.p, arm.seeding.size, arm.arms) for name, arm in
+            ...  sc.arm_scenarios()]
+            [('low', 0.1, 2, []), ('hot', 0.5, 2, [])]
         """
         if not self.arms:
             return [("base", self)]
