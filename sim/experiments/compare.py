@@ -17,6 +17,15 @@ How a comparison is made:
 5. each difference becomes one plain-language verdict, with the direction of
    "better" of its measure (fewer weeks and a lower cost are better).
 
+The time to a share of the market is a time to an event that some replicates never
+reach within the horizon (censored there). It is not compared on the replicates
+that reached it (that would condition on the outcome): every replicate counts, a
+replicate that never got there as the horizon (the *restricted* time, whose mean is
+the restricted mean survival time), and :attr:`Comparison.survival` adds per arm
+the share reaching it with an exact interval, the Kaplan–Meier median time with a
+distribution-free interval, and against the baseline the paired sign test of which
+arm got there first and McNemar's exact test of the shares reaching it.
+
 Because of CRN the paired differences cancel the noise the arms share (the same
 people drawn, the same coin flips), so their confidence intervals are narrower than
 unpaired (Welch) intervals on the same data; both are reported.
@@ -26,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +50,20 @@ __all__ = [
     "Measure",
     "compare",
     "format_value",
+    "is_comparison",
+    "load_comparison",
     "paired_difference",
+    "paired_reach",
+    "reach_summary",
 ]
+
+#: Files a comparison adds to a results folder.
+COMPARISON_FILES = (
+    "comparison.parquet",
+    "differences.parquet",
+    "comparison_values.parquet",
+    "survival.parquet",
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +79,9 @@ class Measure:
         percent: Values are shares (0..1), shown as % and differences as
             percentage points.
         missing: What a missing value (NaN) means, e.g. ``"not reached"``.
+        horizon: For a time to an event restricted to a horizon (the time to a share
+            of the market): the horizon; a replicate without the event counts as it.
+            ``None`` for every other measure.
     """
 
     name: str
@@ -67,6 +91,7 @@ class Measure:
     digits: int = 1
     percent: bool = False
     missing: str = "no value"
+    horizon: int | None = None
 
     @property
     def better(self) -> str:
@@ -186,6 +211,118 @@ def _welch_ci(a: np.ndarray, b: np.ndarray, level: float) -> tuple[float, float]
     return diff - h, diff + h
 
 
+def _ci_text(level: float) -> str:
+    """``"95% CI"`` (``"99.5% CI"``: no rounding of a level the user chose)."""
+    return f"{100 * level:.10g}% CI"
+
+
+def reach_summary(times, reached, horizon: float, *, level: float = 0.95) -> dict[str, float]:
+    """One arm's time to an event censored at a common horizon (the time to a share
+    of the market): share reaching it, Kaplan–Meier median, restricted mean.
+
+    Every replicate is followed up to the same ``horizon``, so censoring happens only
+    there: the Kaplan–Meier estimate of the distribution of the time is the empirical
+    one up to the horizon, and its median is the ⌈n/2⌉-th smallest time (``inf``, i.e.
+    beyond the horizon, when fewer than half reached it). The median's interval is the
+    distribution-free order-statistic one, ``[t_(j), t_(n+1-j)]`` with the largest
+    ``j`` such that ``2 P(B <= j - 1) <= 1 - level``, ``B ~ Binomial(n, 1/2)``
+    (exact; conservative with tied weeks; NaN when n is too small for the level; an
+    upper end beyond the horizon is ``inf``). The share reaching it has a
+    Clopper–Pearson interval. The restricted mean is the mean of ``min(time,
+    horizon)`` (the area under the not-yet-reached curve up to the horizon).
+
+    Args:
+        times: Step at which each replicate reached it (any value where not reached).
+        reached: Whether each replicate reached it by the horizon.
+        horizon: The common horizon (steps).
+        level: Confidence level in (0, 1).
+
+    Returns:
+        ``replicates``, ``reached``, ``share_reached``, ``share_ci_low``,
+        ``share_ci_high``, ``median``, ``median_ci_low``, ``median_ci_high``,
+        ``restricted_mean``.
+
+    Examples:
+        >>> r = reach_summary([3, 5, 9, 0, 0], [True, True, True, False, False], 10)
+        >>> r["share_reached"], r["median"], r["restricted_mean"]
+        (0.6, 9.0, 7.4)
+        >>> reach_summary([0, 0], [False, False], 10)["median"]
+        inf
+    """
+    from scipy import stats
+
+    reached = np.asarray(reached, dtype=bool)
+    t = np.where(reached, np.asarray(times, dtype=float), math.inf)
+    n = int(t.size)
+    k = int(reached.sum())
+    out = {"replicates": n, "reached": k, "share_reached": k / n if n else math.nan}
+    nan = math.nan
+    if n:
+        ci = stats.binomtest(k, n).proportion_ci(confidence_level=level, method="exact")
+        out["share_ci_low"], out["share_ci_high"] = float(ci.low), float(ci.high)
+        order = np.sort(t)
+        out["median"] = float(order[math.ceil(n / 2) - 1])
+        j = 0
+        while j + 1 <= n and 2 * stats.binom.cdf(j, n, 0.5) <= 1 - level:
+            j += 1  # the interval [t_(j), t_(n+1-j)] covers the median with >= level
+        if j >= 1:
+            out["median_ci_low"], out["median_ci_high"] = float(order[j - 1]), float(order[n - j])
+        else:
+            out["median_ci_low"] = out["median_ci_high"] = nan
+        out["restricted_mean"] = float(np.minimum(t, horizon).mean())
+    else:
+        for key in ("share_ci_low", "share_ci_high", "median", "median_ci_low"):
+            out[key] = nan
+        out["median_ci_high"] = out["restricted_mean"] = nan
+    return out
+
+
+def paired_reach(arm_times, arm_reached, base_times, base_reached) -> dict[str, float | int]:
+    """Which of two arms reaches an event first, replicate by replicate (paired, CRN).
+
+    A replicate that did not reach it by the horizon comes after any that did; when
+    neither did, or both did in the same step, the pair is a tie. ``earlier`` and
+    ``later`` count the pairs where the arm got there first or last; the two-sided
+    exact sign test (binomial, 1/2) on them is valid with censoring at the common
+    horizon because the order of every untied pair is known. McNemar's exact test
+    compares the shares reaching it (pairs where only one arm did).
+
+    Args:
+        arm_times, arm_reached: The arm's steps and whether it reached it.
+        base_times, base_reached: The baseline's, same replicates.
+
+    Returns:
+        ``earlier``, ``later``, ``ties``, ``sign_p_value`` (1 without untied
+        pairs), ``only_arm``, ``only_baseline``, ``mcnemar_p_value`` (1 without
+        discordant pairs).
+
+    Examples:
+        >>> r = paired_reach([2, 4, 0], [True, True, False], [3, 0, 0], [True, False, False])
+        >>> r["earlier"], r["later"], r["ties"], r["only_arm"]
+        (2, 0, 1, 1)
+    """
+    from scipy import stats
+
+    ar, br = np.asarray(arm_reached, dtype=bool), np.asarray(base_reached, dtype=bool)
+    a = np.where(ar, np.asarray(arm_times, dtype=float), math.inf)
+    b = np.where(br, np.asarray(base_times, dtype=float), math.inf)
+    earlier, later = int((a < b).sum()), int((a > b).sum())
+    only_arm, only_base = int((ar & ~br).sum()), int((br & ~ar).sum())
+    sign = stats.binomtest(earlier, earlier + later).pvalue if earlier + later else 1.0
+    mcnemar = (
+        stats.binomtest(only_arm, only_arm + only_base).pvalue if only_arm + only_base else 1.0
+    )
+    return {
+        "earlier": earlier,
+        "later": later,
+        "ties": int(a.size - earlier - later),
+        "sign_p_value": float(sign),
+        "only_arm": only_arm,
+        "only_baseline": only_base,
+        "mcnemar_p_value": float(mcnemar),
+    }
+
+
 @dataclass
 class Comparison:
     """What :func:`compare` produced.
@@ -208,6 +345,25 @@ class Comparison:
         baseline: The baseline arm.
         options: The options of the comparison (``baseline``, ``week``,
             ``market_share``, ``level``, ``equal_budget``).
+        survival: The time to the market share as a time to an event censored at
+            the horizon, one row per arm (empty when it is not measured): ``arm``,
+            ``target`` (people), ``horizon``, then :func:`reach_summary`'s columns
+            (share reaching it with its interval, Kaplan–Meier median with its
+            interval, ``inf`` beyond the horizon, restricted mean) and, against the
+            baseline (NaN on the baseline's row), :func:`paired_reach`'s
+            (``earlier``, ``later``, ``ties``, ``sign_p_value``, ``only_arm``,
+            ``only_baseline``, ``mcnemar_p_value``).
+
+    Examples:
+        >>> import sim
+        >>> c = sim.compare({"name": "demo", "seed": 1, "replicates": 3,
+        ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.1},
+        ...     "seeding": {"k": 1},
+        ...     "arms": [{"name": "one"}, {"name": "five", "seeding": {"k": 5}}]})
+        >>> c.arms, c.baseline, len(c.verdicts) == len(c.differences)
+        (['one', 'five'], 'one', True)
+        >>> c.survival[["arm", "replicates"]].values.tolist()
+        [['one', 3], ['five', 3]]
     """
 
     results: object
@@ -217,6 +373,7 @@ class Comparison:
     measures: list[Measure]
     baseline: str
     options: dict = field(default_factory=dict)
+    survival: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def verdicts(self) -> list[str]:
@@ -232,9 +389,11 @@ class Comparison:
         """Write a results folder (as ``wom run`` does) plus the comparison.
 
         Adds ``comparison.parquet`` (:attr:`table`), ``differences.parquet``
-        (:attr:`differences`), ``verdicts.txt`` and, with ``report``, a
-        ``report.html`` that opens with the comparison. The comparison's options are
-        recorded in ``run.json`` under ``compare``.
+        (:attr:`differences`), ``comparison_values.parquet`` (:attr:`values`),
+        ``survival.parquet`` (:attr:`survival`), ``verdicts.txt`` and, with
+        ``report``, a ``report.html`` that opens with the comparison. The
+        comparison's options and measures are recorded in ``run.json`` under
+        ``compare``; :func:`load_comparison` reads the folder back.
 
         Args:
             path: The folder to create.
@@ -243,19 +402,117 @@ class Comparison:
 
         Returns:
             The folder's path.
+
+        Raises:
+            ValidationError: The folder exists and ``force`` is false, or cannot be
+                written.
+
+        Examples:
+            >>> import sim, tempfile
+            >>> c = sim.compare({"name": "demo", "seed": 1, "replicates": 2,
+            ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.1},
+            ...     "seeding": {"k": 1},
+            ...     "arms": [{"name": "one"}, {"name": "two", "seeding": {"k": 2}}]})
+            >>> folder = c.save(tempfile.mkdtemp() + "/cmp", report=False)
+            >>> sorted(p.name for p in folder.iterdir() if "comparison" in p.name)
+            ['comparison.parquet', 'comparison_values.parquet']
         """
 
         def extras(tmp: Path) -> None:
             self.table.to_parquet(tmp / "comparison.parquet", index=False)
             self.differences.to_parquet(tmp / "differences.parquet", index=False)
+            self.values.to_parquet(tmp / "comparison_values.parquet", index=False)
+            self.survival.to_parquet(tmp / "survival.parquet", index=False)
             (tmp / "verdicts.txt").write_text("\n".join(self.verdicts) + "\n", encoding="utf-8")
             if report:
                 from sim.experiments.compare_report import render_comparison_report
 
                 (tmp / "report.html").write_text(render_comparison_report(self), encoding="utf-8")
 
-        self.results.meta["compare"] = dict(self.options)
+        self.results.meta["compare"] = _record(self.options, self.measures)
         return self.results.save(path, force=force, extras=extras)
+
+
+def _record(options: dict, measures: list[Measure]) -> dict:
+    """What ``run.json`` keeps under ``compare``: the options and the measures."""
+    return {**options, "measures": [asdict(m) for m in measures]}
+
+
+def is_comparison(path) -> bool:
+    """Whether a folder holds a comparison (written by :meth:`Comparison.save`).
+
+    Args:
+        path: A folder.
+
+    Returns:
+        ``True`` if it has ``comparison.parquet``.
+
+    Examples:
+        >>> import tempfile
+        >>> is_comparison(tempfile.mkdtemp())
+        False
+    """
+    return (Path(path) / "comparison.parquet").is_file()
+
+
+def load_comparison(path) -> Comparison:
+    """Read a comparison back from its results folder (:meth:`Comparison.save`).
+
+    The comparison equals the one saved: same results, per-replicate values,
+    tables, measures, baseline and options, so its report can be rebuilt
+    (``wom report DIR``).
+
+    Args:
+        path: The results folder.
+
+    Returns:
+        The comparison.
+
+    Raises:
+        ValidationError: The folder is not a results folder, or not a comparison
+            (a file of the comparison is missing; key ``results``).
+        SimError: A file cannot be read.
+
+    Examples:
+        >>> import sim, tempfile
+        >>> c = sim.compare({"name": "demo", "seed": 1, "replicates": 3,
+        ...     "network": {"dataset": "karate"}, "model": {"name": "ic", "p": 0.1},
+        ...     "seeding": {"k": 1},
+        ...     "arms": [{"name": "one"}, {"name": "five", "seeding": {"k": 5}}]})
+        >>> folder = c.save(tempfile.mkdtemp() + "/cmp", report=False)
+        >>> load_comparison(folder).verdicts == c.verdicts
+        True
+    """
+    from sim.errors import SimError
+    from sim.results import load_results
+
+    path = Path(path)
+    results = load_results(path)
+    record = results.meta.get("compare")
+    missing = [name for name in COMPARISON_FILES if not (path / name).is_file()]
+    if missing or not isinstance(record, dict) or "measures" not in record:
+        what = ", ".join(missing) if missing else "run.json's compare record"
+        raise ValidationError(
+            f"{path} is not a comparison results folder (missing {what}); it was not "
+            "written by wom compare, or by an older version: run wom compare again",
+            key="results",
+        )
+    try:
+        frames = {name: pd.read_parquet(path / name) for name in COMPARISON_FILES}
+        measures = [Measure(**m) for m in record["measures"]]
+    except Exception as exc:  # pyarrow raises many types
+        raise SimError(f"{path}: cannot read the comparison: {exc}") from None
+    options = {k: v for k, v in record.items() if k != "measures"}
+    return Comparison(
+        results=results,
+        values=frames["comparison_values.parquet"],
+        table=frames["comparison.parquet"],
+        differences=frames["differences.parquet"],
+        measures=measures,
+        baseline=options["baseline"],
+        options=options,
+        survival=frames["survival.parquet"],
+    )
 
 
 # ----------------------------------------------------------------------- options
@@ -303,8 +560,9 @@ def _horizon(arms) -> int | None:
 
 
 # ---------------------------------------------------------------------- measures
-def _per_replicate(results, *, week, market_share, unit_of_time: str):
-    """The per-replicate measures and their descriptions."""
+def _per_replicate(results, *, week, market_share, unit_of_time: str, horizon: int | None):
+    """The per-replicate measures, their descriptions and each arm's market-share
+    target in people (``{}`` when the time to it is not measured)."""
     sm, ts = results.summary, results.timeseries
     keys = ["arm", "replicate"]
     values = sm[keys].copy()
@@ -323,12 +581,20 @@ def _per_replicate(results, *, week, market_share, unit_of_time: str):
 
     nodes = {arm: d.get("nodes") for arm, d in (results.meta.get("networks") or {}).items()}
     arms = list(values["arm"].cat.categories) if hasattr(values["arm"], "cat") else []
+    target: dict[str, int] = {}
     if arms and all(nodes.get(a) for a in arms):
         target = {a: max(1, math.ceil(market_share * nodes[a] - 1e-9)) for a in arms}
+        # Censored at the horizon: the scenario's (the shortest arm's), else the last
+        # step of the longest run (runs that stop when nothing changes never get there).
+        tau = int(horizon) if horizon is not None else int(ts["step"].max())
         reached_rows = ts[ts["cumulative_adopted"] >= ts["arm"].map(target).astype(float)]
-        reached = reached_rows.groupby(keys, observed=True)["step"].min()
-        reached = reached.rename("time_to_share").astype(float).reset_index()
-        values = values.merge(reached, on=keys, how="left")
+        first = reached_rows.groupby(keys, observed=True)["step"].min()
+        first = first.rename("_first").astype(float).reset_index()
+        values = values.merge(first, on=keys, how="left")
+        reached = (values["_first"] <= tau).to_numpy()
+        values["time_to_share"] = np.where(reached, values["_first"].to_numpy(), float(tau))
+        values["reached_share"] = reached
+        values = values.drop(columns="_first")
         people = sorted(set(target.values()))
         who = f"{people[0]:,} people" if len(people) == 1 else "people"
         measures.append(
@@ -338,7 +604,8 @@ def _per_replicate(results, *, week, market_share, unit_of_time: str):
                 f"{unit_of_time}s",
                 higher_is_better=False,
                 digits=1,
-                missing="not reached",
+                missing=f"not reached by {unit_of_time} {tau}, counted as {tau}",
+                horizon=tau,
             )
         )
 
@@ -352,7 +619,7 @@ def _per_replicate(results, *, week, market_share, unit_of_time: str):
             continue
         values[name] = col.to_numpy()
         measures.append(m)
-    return values, measures
+    return values, measures, target
 
 
 def _table(values: pd.DataFrame, measures: list[Measure], level: float) -> pd.DataFrame:
@@ -361,7 +628,10 @@ def _table(values: pd.DataFrame, measures: list[Measure], level: float) -> pd.Da
         for m in measures:
             x = g[m.name].to_numpy(dtype=float)
             mean, lo, hi = mean_ci(x, level)
-            n = int((~np.isnan(x)).sum())
+            # A restricted time has a value everywhere; n counts the replicates that
+            # got there, the others are "missing" (counted at the horizon).
+            ok = g["reached_share"].to_numpy(bool) if m.horizon is not None else ~np.isnan(x)
+            n = int(ok.sum())
             rows.append(
                 {"arm": str(arm), "measure": m.name, "label": m.label, "unit": m.unit,
                  "better": m.better, "mean": mean, "ci_low": lo, "ci_high": hi, "n": n,
@@ -374,20 +644,14 @@ def _pvalue(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
-def _verdict(m: Measure, arm: str, base: str, row: dict, level: float, missing: tuple) -> str:
-    """One plain-language line for a difference."""
-    ci = f"{level:.0%} CI"
+def _verdict(
+    m: Measure, arm: str, base: str, row: dict, level: float, missing: tuple, note: str = ""
+) -> str:
+    """One plain-language line for a difference (``note`` ends the parenthesis)."""
+    ci = _ci_text(level)
     n = row["n_pairs"]
     miss_arm, miss_base, total = missing
     if n < 2:
-        if m.name == "time_to_share" and miss_arm != miss_base:
-            first, second = (arm, base) if miss_arm < miss_base else (base, arm)
-            got = {arm: total - miss_arm, base: total - miss_base}
-            return (
-                f"{first} beats {second} on {m.label}: reached in {got[first]} of {total} "
-                f"replicates against {got[second]} of {total} (no paired test: "
-                f"too few replicates where both reached it)"
-            )
         if miss_arm == total and miss_base == total:
             return (
                 f"{m.label}: neither {arm} nor {base} has a value ({m.missing} in every replicate)"
@@ -404,9 +668,8 @@ def _verdict(m: Measure, arm: str, base: str, row: dict, level: float, missing: 
             f"for both; {m.missing}: {arm} {miss_arm}, {base} {miss_base} of {total})"
         )
     diff = row["difference"]
-    note = ""
     if miss_arm or miss_base:
-        note = f"; {m.missing} in {arm} {miss_arm}, {base} {miss_base} of {total} replicates"
+        note = f"; {m.missing} in {arm} {miss_arm}, {base} {miss_base} of {total} replicates{note}"
     lower = "" if m.higher_is_better else f"; {m.better} is better"
     if not row["significant"]:
         if row["ci_low"] == row["ci_high"] == diff == 0.0:
@@ -430,6 +693,25 @@ def _verdict(m: Measure, arm: str, base: str, row: dict, level: float, missing: 
     )
 
 
+def _verdict_time(
+    m: Measure, arm: str, base: str, row: dict, level: float, reach: dict, got: tuple
+) -> str:
+    """The verdict on a time restricted to the horizon: the paired difference of the
+    restricted times, with how many replicates got there and the sign test."""
+    got_arm, got_base, total = got
+    if got_arm == 0 and got_base == 0:
+        return (
+            f"{m.label}: neither {arm} nor {base} got there in any of {total} replicates "
+            f"(within the {m.horizon}-{m.unit[:-1]} horizon), so no comparison"
+        )
+    note = (
+        f"; reached in {arm} {got_arm}, {base} {got_base} of {total} replicates, not reached "
+        f"counted as the {m.horizon}-{m.unit[:-1]} horizon; {arm} first in {reach['earlier']} "
+        f"pairs, later in {reach['later']}, sign test {_pvalue(reach['sign_p_value'])}"
+    )
+    return _verdict(m, arm, base, row, level, (0, 0, total), note)
+
+
 def _signed(m: Measure, x: float) -> str:
     return ("−" if x < 0 else "") + _fmt_diff(m, abs(x))
 
@@ -443,6 +725,10 @@ def _differences(values, measures, arms, baseline, level) -> pd.DataFrame:
         ).reindex(columns=arms)
         for m in measures
     }
+    if "reached_share" in values:
+        reached = values.pivot_table(
+            index="replicate", columns="arm", values="reached_share", observed=False
+        ).reindex(columns=arms)
     for arm in arms:
         if arm == baseline:
             continue
@@ -461,12 +747,49 @@ def _differences(values, measures, arms, baseline, level) -> pd.DataFrame:
                    "mean_arm": float(np.nanmean(a)) if missing[0] < a.size else float("nan"),
                    "mean_baseline": float(np.nanmean(b)) if missing[1] < b.size else float("nan"),
                    **row, "winner": winner}  # fmt: skip
-            row["verdict"] = _verdict(m, arm, baseline, row, level, missing)
+            if m.horizon is not None:
+                ra, rb = reached[arm].to_numpy(bool), reached[baseline].to_numpy(bool)
+                reach = paired_reach(a, ra, b, rb)
+                got = (int(ra.sum()), int(rb.sum()), int(a.size))
+                row["verdict"] = _verdict_time(m, arm, baseline, row, level, reach, got)
+            else:
+                row["verdict"] = _verdict(m, arm, baseline, row, level, missing)
             rows.append(row)
     cols = ["arm", "baseline", "measure", "label", "unit", "better", "mean_arm",
             "mean_baseline", "difference", "ci_low", "ci_high", "p_value", "significant",
             "n_pairs", "unpaired_ci_low", "unpaired_ci_high", "winner", "verdict"]  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
+
+
+def _survival(values, measures, arms, baseline, targets, level) -> pd.DataFrame:
+    """Per arm: the time to the market share as a censored time to an event."""
+    m = next((m for m in measures if m.horizon is not None), None)
+    if m is None:
+        return pd.DataFrame()
+
+    def wide(col: str) -> pd.DataFrame:
+        return values.pivot_table(
+            index="replicate", columns="arm", values=col, observed=False
+        ).reindex(columns=arms)
+
+    times, reached = wide("time_to_share"), wide("reached_share")
+    base_t, base_r = times[baseline].to_numpy(float), reached[baseline].to_numpy(bool)
+    rows = []
+    for arm in arms:
+        t, r = times[arm].to_numpy(float), reached[arm].to_numpy(bool)
+        row = {"arm": arm, "target": targets[arm], "horizon": m.horizon}
+        row.update(reach_summary(t, r, m.horizon, level=level))
+        if arm == baseline:
+            row.update(dict.fromkeys(_PAIRED_REACH, math.nan))
+        else:
+            row.update(paired_reach(t, r, base_t, base_r))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+_PAIRED_REACH = (
+    "earlier", "later", "ties", "sign_p_value", "only_arm", "only_baseline", "mcnemar_p_value",
+)  # fmt: skip
 
 
 # ------------------------------------------------------------------------- entry
@@ -492,8 +815,10 @@ def compare(
         week: Also compare the adopters by this week (step); default: not
             repeated, since at the horizon it is the final adopters.
         market_share: Compare the weeks until this share (0, 1] of the network's
-            people has adopted; replicates that never get there are counted as
-            "not reached" (left out of the mean and of the paired test).
+            people has adopted, censored at the horizon: a replicate that never gets
+            there counts as the horizon in the mean and the paired test (restricted
+            times), and :attr:`Comparison.survival` gives the share reaching it and
+            the Kaplan–Meier median.
         replicates: Override the scenario's replicates (at least 2).
         seed: Override the master seed.
         equal_budget: Give every arm this ``budget.total`` (currency units, >= 0;
@@ -568,14 +893,16 @@ def compare(
             )
     wom = all(arm.model.name == "wom" for _, arm in arms_sc)
     results = run(scenario, replicates=replicates, seed=seed, progress=progress, command=command)
-    values, measures = _per_replicate(
+    values, measures, targets = _per_replicate(
         results,
         week=None if week is not None and week == horizon else week,
         market_share=market_share,
         unit_of_time="week" if wom else "step",
+        horizon=horizon,
     )
     table = _table(values, measures, level)
     differences = _differences(values, measures, arms, baseline, level)
+    survival = _survival(values, measures, arms, baseline, targets, level)
     options = {
         "baseline": baseline,
         "week": week,
@@ -583,7 +910,7 @@ def compare(
         "level": level,
         "equal_budget": None if equal_budget is None else float(equal_budget),
     }
-    results.meta["compare"] = options
+    results.meta["compare"] = _record(options, measures)
     return Comparison(
         results=results,
         values=values,
@@ -592,4 +919,5 @@ def compare(
         measures=measures,
         baseline=baseline,
         options=options,
+        survival=survival,
     )

@@ -3,19 +3,28 @@
 The comparison section goes at the top of the ordinary run report
 (:func:`sim.report.render_report`): the verdict lines, the per-arm table of every
 measure (mean and CI), the paired differences against the baseline, bars with CIs
-per measure and cost against reach. The rest (adoption curves with bands, channels,
-money, community health, the run's record) follows as for ``wom run``.
+per measure, cost against reach, and the time to the market share as a time to an
+event (share reaching it, Kaplan–Meier median, the curve of replicates that got
+there by each week). The rest (adoption curves with bands, channels, money,
+community health, the run's record) follows as for ``wom run``.
+:func:`write_comparison_report` rebuilds it from a results folder (``wom report``).
 """
 
 from __future__ import annotations
 
 import html
+import math
+import os
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
 
 from sim import plot
-from sim.experiments.compare import Comparison, format_value
+from sim.experiments.compare import Comparison, _ci_text, format_value, load_comparison
 from sim.report import _img, render_report
 
-__all__ = ["comparison_html", "render_comparison_report"]
+__all__ = ["comparison_html", "render_comparison_report", "write_comparison_report"]
 
 _STYLE = """<style>
 ul.verdicts{list-style:none;padding-left:0} ul.verdicts li{padding:.3em .6em;margin:.25em 0;
@@ -45,7 +54,7 @@ def comparison_html(comparison: Comparison) -> str:
     """
     c = comparison
     level = c.options.get("level", 0.95)
-    ci = f"{level:.0%} CI"
+    ci = _ci_text(level)
     esc = html.escape
     base = esc(c.baseline)
     items = []
@@ -107,7 +116,11 @@ def comparison_html(comparison: Comparison) -> str:
         if budget is not None
         else ""
     )
-    bars = plot.measure_bars(c.table, level=level)
+    # A restricted time has a value in every replicate: no "missing" over its bar.
+    shown = c.table.copy()
+    restricted = [m.name for m in c.measures if m.horizon is not None]
+    shown.loc[shown["measure"].isin(restricted), "missing"] = 0
+    bars = plot.measure_bars(shown, level=level)
     parts = [
         _STYLE,
         f"<h2>Comparison against “{base}”</h2>",
@@ -122,8 +135,9 @@ def comparison_html(comparison: Comparison) -> str:
         "<h3>Every measure per arm</h3>",
         f"<table><tr><th>measure</th>{head}</tr>{''.join(rows)}</table>",
         f'<p class="muted">Mean over replicates; below it the {ci} of the mean (Student-t). '
-        "A replicate without a value (the market share never reached, no meetup held) is "
-        "left out of the mean and counted.</p>",
+        "A replicate without a value (no meetup held) is left out of the mean and counted. "
+        "The time to the market share counts a replicate that never got there as the "
+        "horizon (a restricted mean, see the section on it below).</p>",
         f"<h3>Differences against {base}</h3>",
         f'<table class="diff"><tr><th>arm</th><th>measure</th><th>difference<br>(arm − {base})</th>'
         f"<th>{ci}, paired</th><th>{ci}, unpaired (for reference)</th><th>p-value</th>"
@@ -138,7 +152,103 @@ def comparison_html(comparison: Comparison) -> str:
     ]
     if any(m.name == "cost_per_adopter" for m in c.measures):
         parts.append(_img(plot.cost_vs_reach(c.table, level=level), "cost against reach"))
+    parts += _survival_html(c, level)
     return "\n".join(parts)
+
+
+def _weeks(x: float, horizon: int) -> str:
+    if x != x:
+        return "—"
+    return f"&gt; {horizon}" if math.isinf(x) else f"{x:g}"  # HTML: beyond the horizon
+
+
+def _interval(low: float, high: float, horizon: int) -> str:
+    if low != low:
+        return "too few replicates for an interval"
+    if math.isinf(low):
+        return f"&gt; {horizon}"
+    return f"{_weeks(low, horizon)} – {_weeks(high, horizon)}"
+
+
+def _p(p: float) -> str:
+    return "—" if p != p else ("< 0.001" if p < 0.001 else f"{p:.3f}")
+
+
+def _survival_html(c: Comparison, level: float) -> list[str]:
+    """The time to the market share as a time to an event: table and curves."""
+    s = c.survival
+    m = next((m for m in c.measures if m.horizon is not None), None)
+    if m is None or s.empty:
+        return []
+    esc = html.escape
+    ci = _ci_text(level)
+    unit = m.unit
+    one = unit[:-1]  # "weeks" -> "week"
+    horizon = int(m.horizon)
+    rows = []
+    for _, r in s.iterrows():
+        if r["arm"] == c.baseline:
+            versus = '<td colspan="3" class="na">the baseline</td>'
+        else:
+            versus = (
+                f"<td>{int(r['earlier'])} / {int(r['later'])} / {int(r['ties'])}</td>"
+                f"<td>{_p(r['sign_p_value'])}</td><td>{_p(r['mcnemar_p_value'])}</td>"
+            )
+        rows.append(
+            f"<tr><td>{esc(str(r['arm']))}</td>"
+            f"<td>{int(r['reached'])} of {int(r['replicates'])} "
+            f"({100 * r['share_reached']:.0f}%)<br><span class='muted'>"
+            f"{100 * r['share_ci_low']:.0f}% – {100 * r['share_ci_high']:.0f}%</span></td>"
+            f"<td>{_weeks(r['median'], horizon)}<br><span class='muted'>"
+            f"{_interval(r['median_ci_low'], r['median_ci_high'], horizon)}"
+            f"</span></td><td>{r['restricted_mean']:.1f}</td>{versus}</tr>"
+        )
+    target = int(s["target"].iloc[0])
+    title = m.label[:1].upper() + m.label[1:]
+    return [
+        f"<h3>{esc(title)}: a time to an event</h3>",
+        f'<p class="muted">Some replicates may never reach {target:,} adopters within the '
+        f"{horizon}-{one} horizon: their time is censored there. They are not left out "
+        "(that would compare only the replicates that got there) and not silently taken "
+        "as the horizon. <b>Reached</b>: replicates that got there, with the exact "
+        f"(Clopper–Pearson) {ci}. <b>Median</b>: the Kaplan–Meier median {one} (every "
+        "replicate is followed to the same horizon, so it is the empirical median), "
+        f"with a distribution-free order-statistic {ci}; “&gt; {horizon}”: beyond the "
+        f"horizon. <b>Restricted mean</b>: the mean of min(time, {horizon}), the value "
+        f"in the tables and verdicts above. Against {esc(c.baseline)}: in how many "
+        "replicates the arm got there first / later / tied (same week, or neither got "
+        "there), the exact sign test of first against later, and McNemar's exact test "
+        "of the shares reaching it.</p>",
+        f"<table><tr><th>arm</th><th>reached</th><th>median ({esc(unit)})</th>"
+        f"<th>restricted mean ({esc(unit)})</th><th>first / later / tied</th>"
+        "<th>sign test p</th><th>McNemar p</th></tr>",
+        *rows,
+        "</table>",
+        _img(_reach_curves(c, m), f"replicates that reached the market share by each {one}"),
+    ]
+
+
+def _reach_curves(c: Comparison, m):
+    """Share of replicates that reached the market share by each step (one minus the
+    Kaplan–Meier curve), one step line per arm, up to the horizon."""
+    _, ax = plt.subplots(figsize=(7, 3.6), constrained_layout=True)
+    colors = plot.arm_colors(c.arms)
+    horizon = int(m.horizon)
+    steps = np.arange(horizon + 1)
+    for arm in c.arms:
+        g = c.values[c.values["arm"] == arm]
+        t = g["time_to_share"].to_numpy(float)[g["reached_share"].to_numpy(bool)]
+        share = (t[None, :] <= steps[:, None]).sum(axis=1) / max(len(g), 1)
+        ax.step(steps, 100 * share, where="post", color=colors[arm], lw=1.8, label=str(arm))
+    ax.axhline(50, color="#999", lw=0.8, ls=":")
+    ax.set_xlim(0, horizon)
+    ax.set_ylim(-2, 102)
+    ax.set_xlabel(m.unit[:-1])
+    ax.set_ylabel("% of replicates")
+    ax.set_title(f"Replicates that reached {m.label.split(' to ', 1)[-1]}, by {m.unit[:-1]}")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="upper left")
+    return ax
 
 
 def render_comparison_report(comparison: Comparison) -> str:
@@ -151,3 +261,25 @@ def render_comparison_report(comparison: Comparison) -> str:
         A self-contained HTML document.
     """
     return render_report(comparison.results, top_html=comparison_html(comparison))
+
+
+def write_comparison_report(folder, path=None) -> Path:
+    """Rebuild ``report.html`` of a comparison results folder (atomically).
+
+    Args:
+        folder: A folder written by :meth:`~sim.experiments.compare.Comparison.save`.
+        path: Output file; default ``<folder>/report.html``.
+
+    Returns:
+        The report's path.
+
+    Raises:
+        ValidationError: Not a comparison results folder (see
+            :func:`~sim.experiments.compare.load_comparison`).
+    """
+    comparison = load_comparison(folder)
+    path = Path(folder) / "report.html" if path is None else Path(path)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(render_comparison_report(comparison), encoding="utf-8")
+    tmp.replace(path)
+    return path

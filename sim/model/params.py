@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import typing
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -38,6 +39,7 @@ __all__ = [
     "ChurnParams",
     "CommunityParams",
     "Distribution",
+    "FIRST_PIN_STRATEGIES",
     "FirstPinParams",
     "InfluencerParams",
     "ModelParams",
@@ -317,15 +319,57 @@ class WordOfMouthParams(_Section):
     )
 
 
-class FirstPinParams(_Section):
-    """The first pin (ファーストピン): the community's first members."""
+#: The first-pin strategies a scenario may name: the 13 of :data:`sim.strategies.STRATEGIES`
+#: plus ``interest``, the model's own "hottest of one interest group" (kept for the
+#: shipped scenarios; a test keeps this list in step with ``STRATEGIES``).
+FirstPinStrategy = Literal[
+    "enthusiasm",
+    "degree",
+    "random",
+    "interest",
+    "interest_cohesive",
+    "score",
+    "influencer",
+    "pagerank",
+    "betweenness",
+    "k_core",
+    "closeness",
+    "degree_discount",
+    "celf",
+    "ris",
+]
+FIRST_PIN_STRATEGIES: tuple[str, ...] = typing.get_args(FirstPinStrategy)
 
-    strategy: Literal["enthusiasm", "degree", "random", "interest"] = Field(
+
+class FirstPinParams(_Section):
+    """The first pin (ファーストピン): the community's first members, and how they are chosen.
+
+    ``strategy`` names one of the first-pin strategies of :mod:`sim.strategies`;
+    the other keys are its options (a strategy ignores the options of the others,
+    so that arms differing only in ``strategy`` can share them).
+
+    Examples:
+        >>> FirstPinParams(strategy="ris", p=0.02).epsilon
+        0.1
+        >>> parse_params({"first_pin": {"strategy": "score"}})
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: first_pin.score_columns: strategy 'score' needs the columns to score: score_columns = {column = weight, ...} or [column, ...]
+    """
+
+    strategy: FirstPinStrategy = Field(
         "enthusiasm",
         description=(
-            "'enthusiasm': the hottest people; 'degree': the best connected; 'random'; "
-            "'interest': the hottest people of one interest group ('connected by a "
-            "shared interest axis', 関心軸でつながっている)."
+            "How the first pin is chosen (docs/strategies.md). From the people: "
+            "'enthusiasm' (the hottest: 'start from hot users'), 'interest' (the hottest "
+            "of one interest group: first_pin.interest or the largest), "
+            "'interest_cohesive' (the hottest connected group inside one interest group, "
+            "'connected by a shared interest axis', 関心軸でつながっている), 'score' (top "
+            "weighted sum of person-table columns: 'find the first pin from usage data'), "
+            "'random' (drawn afresh in each replicate). From the network: 'degree', "
+            "'influencer' (top degree whatever the heat), 'pagerank', 'betweenness', "
+            "'k_core', 'closeness'. Influence maximisation of an independent cascade with "
+            "probability p: 'degree_discount', 'celf', 'ris'."
         ),
     )
     size: int = Field(
@@ -333,7 +377,11 @@ class FirstPinParams(_Section):
     )
     interest: int | str | None = Field(
         None,
-        description="Interest group (its label) for strategy 'interest'; absent: the largest.",
+        description=(
+            "Interest group (its label): the group of 'interest' (absent: the largest) and "
+            "of 'interest_cohesive' (absent: the group of largest total or mean enthusiasm, "
+            "see pick); with 'enthusiasm', only this group's members are candidates."
+        ),
     )
     enthusiasm: float | None = Field(
         None,
@@ -341,6 +389,118 @@ class FirstPinParams(_Section):
         le=1.0,
         description="If set, raise the first pin's enthusiasm to at least this.",
     )
+    pick: Literal["total", "mean"] = Field(
+        "total",
+        description=(
+            "'interest_cohesive' without interest: choose the group (with at least size "
+            "members) of largest 'total' or 'mean' enthusiasm."
+        ),
+    )
+    score_columns: dict[str, float] | list[str] | None = Field(
+        None,
+        description=(
+            "'score' (required): the person-table columns to score, a table {column = "
+            "weight} or a list of columns (weight 1 each); network node attributes count "
+            "as columns too. score = sum of weight * value."
+        ),
+    )
+    stage: int | str | None = Field(
+        None,
+        description="'score': only people whose stage_column equals this (e.g. 'active').",
+    )
+    stage_column: str = Field(
+        "lifecycle_stage",
+        description=(
+            "'score': the person-table column holding each person's lifecycle stage (read "
+            "as text, whatever the strategy, e.g. 'active', 'dormant')."
+        ),
+    )
+    standardize: bool = Field(
+        False,
+        description="'score': put every column on one scale (z-scores) before weighting.",
+    )
+    alpha: float = Field(0.85, gt=0.0, lt=1.0, description="'pagerank': damping factor in (0, 1).")
+    k_samples: int | None = Field(
+        None,
+        ge=1,
+        description=(
+            "'betweenness': sampled source nodes (absent: exact up to 10,000 nodes, else "
+            "1,000 sources)."
+        ),
+    )
+    p: float = Field(
+        0.1,
+        ge=0.0,
+        le=1.0,
+        description=(
+            "'degree_discount', 'celf', 'ris': the independent cascade's probability on "
+            "every tie that the plan maximises the spread of (a planning assumption, not "
+            "the model's word of mouth)."
+        ),
+    )
+    mc: int = Field(
+        1000, ge=1, description="'celf': Monte Carlo cascades (live-edge worlds) per estimate."
+    )
+    epsilon: float = Field(
+        0.1,
+        gt=0.0,
+        lt=1.0,
+        description="'ris': IMM's accuracy: spread >= (1 - 1/e - epsilon) OPT (larger: faster).",
+    )
+    ell: float = Field(
+        1.0, gt=0.0, description="'ris': the guarantee holds with probability 1 - n^-ell."
+    )
+    theta: int | None = Field(
+        None,
+        ge=1,
+        description="'ris': use exactly this many RR sets (plain RIS, no guarantee; absent: IMM).",
+    )
+    plan_seed: int = Field(
+        0,
+        ge=0,
+        description=(
+            "Seed of the strategies that plan with random numbers once per run "
+            "('betweenness' when sampled, 'celf', 'ris'): the same pin in every replicate "
+            "and arm, like people.detection_seed. 'random' draws from each replicate's "
+            "stream instead."
+        ),
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _score_columns(cls, data: Any) -> Any:
+        cols = data.get("score_columns") if isinstance(data, Mapping) else None
+        if cols is None:
+            return data
+        if isinstance(cols, Mapping):
+            if not cols:
+                _fail("score_columns", "must name at least one column, got {}")
+            for name, w in cols.items():
+                number = isinstance(w, int | float) and not isinstance(w, bool)
+                if not number or not math.isfinite(w):
+                    _fail(f"score_columns.{name}", f"a weight must be a finite number, got {w!r}")
+        elif isinstance(cols, list | tuple):
+            if not cols:
+                _fail("score_columns", "must name at least one column, got []")
+            bad = [c for c in cols if not isinstance(c, str)]
+            if bad:
+                _fail("score_columns", f"column names must be strings, got {bad[0]!r}")
+        else:
+            _fail(
+                "score_columns",
+                f"must be a table {{column = weight}} or a list of column names, got {cols!r}",
+            )
+        return data
+
+    @model_validator(mode="after")
+    def _needs(self) -> FirstPinParams:
+        if self.strategy == "score" and self.score_columns is None:
+            _fail(
+                "score_columns",
+                "strategy 'score' needs the columns to score: score_columns = "
+                "{column = weight, ...} or [column, ...]",
+            )
+        return self
 
 
 class CommunityParams(_Section):

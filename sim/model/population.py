@@ -22,6 +22,7 @@ References:
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,12 +58,15 @@ class PersonTable:
         ids: ``int64`` node id of each row.
         values: Numeric columns (``float64``, NaN where the cell is empty).
         interest: The ``interest`` column as strings (``None`` where empty), or ``None``.
+        text: Columns read as text (``None`` where empty), e.g. the lifecycle stage of
+            the ``score`` first-pin strategy.
     """
 
     path: str
     ids: np.ndarray
     values: dict[str, np.ndarray] = field(default_factory=dict)
     interest: list | None = None
+    text: dict[str, list] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,6 +83,8 @@ class Structure:
         table: The parsed person table, or ``None``.
         scores: Other numeric person-table columns, one ``float64`` array per column
             (NaN for people not in the table), for seeding strategies.
+        first_pins: First pins computed once for this structure, by
+            :mod:`sim.model.seeding` (strategies that do not depend on a replicate).
     """
 
     num_nodes: int
@@ -89,6 +95,7 @@ class Structure:
     trust: np.ndarray
     table: PersonTable | None = None
     scores: dict[str, np.ndarray] = field(default_factory=dict)
+    first_pins: dict = field(default_factory=dict, repr=False, compare=False)
 
     def group_code(self, label, *, key: str) -> int:
         """The code of an interest label (compared as strings).
@@ -302,18 +309,22 @@ def _groups(codes: np.ndarray, g: int):
 
 
 # -------------------------------------------------------------------- person table
-def read_person_table(path: str | Path, net: Network, *, id_column: str = "node") -> PersonTable:
+def read_person_table(
+    path: str | Path, net: Network, *, id_column: str = "node", text_columns: Iterable[str] = ()
+) -> PersonTable:
     """Read a person table (CSV) keyed by node id.
 
     Columns ``enthusiasm`` and ``susceptibility`` set values (must be in [0, 1]);
     ``enthusiasm_shift`` and ``susceptibility_shift`` add to them (the sum is clipped
-    to [0, 1]); ``interest`` sets the interest label; any other column must be
-    numeric and is kept as a score. Empty cells leave a person's value alone.
+    to [0, 1]); ``interest`` sets the interest label; ``text_columns`` are kept as
+    text; any other column must be numeric and is kept as a score. Empty cells leave
+    a person's value alone.
 
     Args:
         path: The CSV file (header row first).
         net: The network, to match ids with its node labels (compared as strings).
         id_column: The column holding node ids.
+        text_columns: Columns kept as text (e.g. ``first_pin.stage_column``).
 
     Returns:
         The parsed table.
@@ -367,6 +378,8 @@ def read_person_table(path: str | Path, net: Network, *, id_column: str = "node"
         seen[i] = line
         ids[row] = i
     values: dict[str, np.ndarray] = {}
+    text: dict[str, list] = {}
+    as_text = set(text_columns)
     interest = None
     for col_pos, col in enumerate(columns):
         if col == id_column:
@@ -374,6 +387,9 @@ def read_person_table(path: str | Path, net: Network, *, id_column: str = "node"
         cells = df[col].str.strip().tolist()
         if col == "interest":
             interest = [c if c != "" else None for c in cells]
+            continue
+        if col in as_text:
+            text[col] = [c if c != "" else None for c in cells]
             continue
         arr = np.full(len(cells), np.nan)
         for row, c in enumerate(cells):
@@ -401,7 +417,7 @@ def read_person_table(path: str | Path, net: Network, *, id_column: str = "node"
                 )
             arr[row] = x
         values[col] = arr
-    return PersonTable(path=path, ids=ids, values=values, interest=interest)
+    return PersonTable(path=path, ids=ids, values=values, interest=interest, text=text)
 
 
 # ------------------------------------------------------------------------ assembly
@@ -422,7 +438,12 @@ def build_structure(net: Network, params: ModelParams) -> Structure:
     n = net.num_nodes
     table = None
     if params.people.table is not None:
-        table = read_person_table(params.people.table, net, id_column=params.people.table_id)
+        table = read_person_table(
+            params.people.table,
+            net,
+            id_column=params.people.table_id,
+            text_columns=(params.first_pin.stage_column,),  # e.g. "active", "dormant"
+        )
     values = _interest_values(net, params)
     if table is not None and table.interest is not None:
         merged = [None] * n if values is None else list(np.asarray(values, dtype=object))

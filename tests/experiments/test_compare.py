@@ -47,14 +47,19 @@ def test_flagship_community_beats_vendor_direct_significantly(flagship):
     cost = d.loc[("community", "cost_per_adopter")]
     assert cost["difference"] < 0 and cost["winner"] == "community"
     assert "lower is better" in cost["verdict"]
-    # the market share the vendor never reaches is counted, not averaged as 0
+    # the market share the vendor never reaches is censored at the 52-week horizon:
+    # counted (not dropped, not averaged as 0), and the verdict says so
     t = flagship.table.set_index(["arm", "measure"])
     assert t.loc[("vendor direct", "time_to_share"), "missing"] == 6
-    assert np.isnan(t.loc[("vendor direct", "time_to_share"), "mean"])
-    assert (
-        "reached in 6 of 6 replicates against 0 of 6"
-        in d.loc[("community", "time_to_share"), "verdict"]
-    )
+    assert t.loc[("vendor direct", "time_to_share"), "mean"] == 52
+    time = d.loc[("community", "time_to_share")]
+    assert time["n_pairs"] == 6 and time["winner"] == "community"
+    assert "reached in community 6, vendor direct 0 of 6 replicates" in time["verdict"]
+    assert "counted as the 52-week horizon" in time["verdict"]
+    s = flagship.survival.set_index("arm")
+    assert s.loc["vendor direct", "share_reached"] == 0 and s.loc["community", "reached"] == 6
+    assert np.isinf(s.loc["vendor direct", "median"]) and s.loc["community", "median"] < 52
+    assert s.loc["community", "earlier"] == 6 and s.loc["community", "only_arm"] == 6
     # adopters by week 12 = cumulative adopters at step 12, replicate by replicate
     ts = flagship.results.timeseries
     at12 = ts[ts["step"] == 12].set_index(["arm", "replicate"])["cumulative_adopted"]

@@ -149,7 +149,8 @@ def test_seeding_is_refused_and_steps_required_for_wom(write):
          "invite_prob, admission, join_threshold, cap, cost_per_meetup, cost_per_attendee)"),
         ('strategy = "interest"', 'strategy = "loudest"',
          "x.toml:17:12: first_pin.strategy: must be one of enthusiasm, degree, random, "
-         "interest; got 'loudest'"),
+         "interest, interest_cohesive, score, influencer, pagerank, betweenness, k_core, "
+         "closeness, degree_discount, celf, ris; got 'loudest'"),
         ("vendor.reach = 5", "vendor.reach = -5",
          "x.toml:31:16: arms[0].vendor.reach: must be >= 0, got -5"),
     ],
