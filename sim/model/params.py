@@ -96,27 +96,51 @@ class Distribution(_Section):
     """A distribution of a per-person value in ``[0, 1]``.
 
     ``kind = "beta"`` draws Beta(``a``, ``b``); ``"uniform"`` draws U(``low``, ``high``);
-    ``"constant"`` gives everyone ``value``.
+    ``"constant"`` gives everyone ``value``; ``"attribute"`` takes each person's own
+    value from the network's node attribute ``attribute`` (a researcher's own data on
+    their own graph: every node must have a number in [0, 1]; nothing is drawn).
+
+    Examples:
+        >>> Distribution(kind="uniform", low=0.2, high=0.4).mean
+        0.30000000000000004
+        >>> Distribution(kind="attribute", attribute="enthusiasm").attribute
+        'enthusiasm'
     """
 
-    kind: Literal["beta", "uniform", "constant"] = Field(
-        "beta", description="Family: beta(a, b), uniform(low, high) or constant(value)."
+    kind: Literal["beta", "uniform", "constant", "attribute"] = Field(
+        "beta",
+        description=(
+            "Family: beta(a, b), uniform(low, high), constant(value), or 'attribute' "
+            "(each person's value from a node attribute, see attribute)."
+        ),
     )
     a: float = Field(2.0, gt=0.0, description="Beta shape alpha (> 0).")
     b: float = Field(5.0, gt=0.0, description="Beta shape beta (> 0).")
     low: float = Field(0.0, ge=0.0, le=1.0, description="Uniform lower bound in [0, 1].")
     high: float = Field(1.0, ge=0.0, le=1.0, description="Uniform upper bound in [low, 1].")
     value: float = Field(0.3, ge=0.0, le=1.0, description="The constant, in [0, 1].")
+    attribute: str | None = Field(
+        None,
+        min_length=1,
+        description=(
+            "Node attribute holding each person's value in [0, 1] (kind = 'attribute'), "
+            "e.g. 'enthusiasm' set on a networkx graph saved as GraphML or GML."
+        ),
+    )
 
     @model_validator(mode="after")
     def _order(self) -> Distribution:
         if self.kind == "uniform" and self.low > self.high:
             _fail("high", f"must be >= low ({self.low}), got {self.high}")
+        if self.kind == "attribute" and self.attribute is None:
+            _fail("attribute", "kind = 'attribute' needs the name of a node attribute")
         return self
 
     @property
     def mean(self) -> float:
-        """The distribution's mean."""
+        """The distribution's mean (NaN for ``kind = "attribute"``: it depends on the data)."""
+        if self.kind == "attribute":
+            return float("nan")
         if self.kind == "beta":
             return self.a / (self.a + self.b)
         if self.kind == "uniform":

@@ -85,6 +85,9 @@ class Structure:
             (NaN for people not in the table), for seeding strategies.
         first_pins: First pins computed once for this structure, by
             :mod:`sim.model.seeding` (strategies that do not depend on a replicate).
+        given: Per-person values read from node attributes (``"enthusiasm"``,
+            ``"susceptibility"`` when their distribution has ``kind = "attribute"``),
+            ``float64`` in [0, 1]; copied into every replicate instead of drawn.
     """
 
     num_nodes: int
@@ -96,6 +99,7 @@ class Structure:
     table: PersonTable | None = None
     scores: dict[str, np.ndarray] = field(default_factory=dict)
     first_pins: dict = field(default_factory=dict, repr=False, compare=False)
+    given: dict[str, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
 
     def group_code(self, label, *, key: str) -> int:
         """The code of an interest label (compared as strings).
@@ -461,8 +465,14 @@ def build_structure(net: Network, params: ModelParams) -> Structure:
             full = np.full(n, np.nan)
             full[table.ids] = arr
             scores[col] = full
+    given = {
+        name: _attribute_values(net, getattr(params.people, name).attribute, name)
+        for name in ("enthusiasm", "susceptibility")
+        if getattr(params.people, name).kind == "attribute"
+    }
     return Structure(
         num_nodes=n,
+        given=given,
         interest=codes,
         interest_labels=labels,
         group_ptr=ptr,
@@ -473,8 +483,48 @@ def build_structure(net: Network, params: ModelParams) -> Structure:
     )
 
 
+def _attribute_values(net: Network, attribute: str, name: str) -> np.ndarray:
+    """A node attribute as per-person values in [0, 1] (``people.<name>.attribute``)."""
+    key = f"people.{name}.attribute"
+    if attribute not in net.node_attrs:
+        have = ", ".join(sorted(net.node_attrs)) or "none"
+        raise ValidationError(
+            f"the network has no node attribute {attribute!r} (node attributes: {have})",
+            key=key,
+        )
+    raw = net.node_attrs[attribute]
+    try:
+        values = np.array([np.nan if _is_missing(v) else float(v) for v in raw], dtype=float)
+    except (TypeError, ValueError):
+        raise ValidationError(
+            f"node attribute {attribute!r} must be numeric for {name}", key=key
+        ) from None
+    missing = np.flatnonzero(np.isnan(values))
+    if missing.size:
+        raise ValidationError(
+            f"node attribute {attribute!r} is missing on {missing.size} of {values.size} "
+            f"nodes (first: node {net.label_of([int(missing[0])])[0]!r}); every person needs a value",
+            key=key,
+        )
+    bad = np.flatnonzero((values < 0.0) | (values > 1.0))
+    if bad.size:
+        i = int(bad[0])
+        raise ValidationError(
+            f"node attribute {attribute!r} must be in [0, 1] for {name}; node "
+            f"{net.label_of([i])[0]!r} has {values[i]:g} ({bad.size} nodes out of range)",
+            key=key,
+        )
+    return values
+
+
 def draw_distribution(dist: Distribution, n: int, gen: np.random.Generator) -> np.ndarray:
-    """``n`` draws of a :class:`~sim.model.params.Distribution` (``float64``, in [0, 1])."""
+    """``n`` draws of a :class:`~sim.model.params.Distribution` (``float64``, in [0, 1]).
+
+    ``kind = "attribute"`` draws nothing (the values come from the network, see
+    :func:`draw_people`) and returns NaNs.
+    """
+    if dist.kind == "attribute":
+        return np.full(n, np.nan, dtype=np.float64)
     if dist.kind == "beta":
         return gen.beta(dist.a, dist.b, size=n)
     if dist.kind == "uniform":
@@ -487,9 +537,10 @@ def draw_people(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One replicate's enthusiasm and susceptibility.
 
-    Draws enthusiasm first, then susceptibility (always in this order, from ``gen``),
-    then applies the person table: set columns replace, shift columns add (clipped to
-    [0, 1]).
+    Draws enthusiasm first, then susceptibility (always in this order, from ``gen``;
+    a distribution of ``kind = "attribute"`` draws nothing and takes the network's
+    node attribute instead), then applies the person table: set columns replace, shift
+    columns add (clipped to [0, 1]).
 
     Args:
         structure: The shared structure.
@@ -502,6 +553,9 @@ def draw_people(
     n = structure.num_nodes
     enth = draw_distribution(params.people.enthusiasm, n, gen)
     susc = draw_distribution(params.people.susceptibility, n, gen)
+    for name, arr in (("enthusiasm", enth), ("susceptibility", susc)):
+        if name in structure.given:  # kind = "attribute": the researcher's own values
+            arr[:] = structure.given[name]
     table = structure.table
     if table is not None:
         for name, arr in (("enthusiasm", enth), ("susceptibility", susc)):

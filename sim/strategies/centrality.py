@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit, prange
 
 from sim.network.csr import Network
-from sim.strategies._base import check_count, rank_desc, rounded, top_k
+from sim.strategies._base import check_count, check_positive_real, rank_desc, rounded, top_k
 
 __all__ = [
     "betweenness",
@@ -121,6 +121,9 @@ def pagerank(net: Network, k: int, *, alpha: float = 0.85) -> np.ndarray:
     Returns:
         ``int64`` node ids, best first (ties: smaller id).
 
+    Raises:
+        ValidationError: ``alpha`` not in (0, 1).
+
     Examples:
         >>> import networkx as nx
         >>> from sim.network import from_networkx
@@ -135,6 +138,7 @@ def pagerank(net: Network, k: int, *, alpha: float = 0.85) -> np.ndarray:
         S. Brin, L. Page, "The anatomy of a large-scale hypertextual Web search
         engine", Computer Networks 30, 1998.
     """
+    alpha = check_positive_real(alpha, "first_pin.alpha", below=1.0)
     return top_k(rounded(pagerank_scores(net, alpha=alpha)), k)
 
 

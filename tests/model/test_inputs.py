@@ -192,6 +192,76 @@ def test_detected_interest_is_seeded(method, small_net):
         assert all(len(set(a[g * 40 : (g + 1) * 40])) == 1 for g in range(3))
 
 
+# ------------------------------------------------------ values from node attributes
+def _own_graph():
+    g = nx.Graph([("ann", "bob"), ("bob", "cy"), ("cy", "dee")])
+    for v, e in zip(g, (0.9, 0.1, 0.5, 0.2), strict=True):
+        g.nodes[v]["heat"] = e
+        g.nodes[v]["pliable"] = 1.0 - e
+    return g
+
+
+def test_enthusiasm_and_susceptibility_from_node_attributes():
+    """kind = 'attribute' takes the researcher's own values and draws nothing for them."""
+    net = from_networkx(_own_graph())
+    params = parse_params(
+        {"people": {"enthusiasm": {"kind": "attribute", "attribute": "heat"},
+                    "susceptibility": {"kind": "attribute", "attribute": "pliable"}}}
+    )  # fmt: skip
+    s = build_structure(net, params)
+    gen = np.random.default_rng(3)
+    enth, susc = draw_people(s, params, gen)
+    assert enth.tolist() == [0.9, 0.1, 0.5, 0.2]
+    assert susc.tolist() == pytest.approx([0.1, 0.9, 0.5, 0.8])
+    # Nothing was drawn: the generator is where a fresh one starts.
+    assert gen.random() == np.random.default_rng(3).random()
+    enth[0] = 0.0  # each replicate gets its own copy
+    assert draw_people(s, params, gen)[0][0] == 0.9
+
+
+def test_enthusiasm_attribute_drives_the_first_pin():
+    params = {
+        "people": {"enthusiasm": {"kind": "attribute", "attribute": "heat"}},
+        "first_pin": {"size": 2, "strategy": "enthusiasm"},
+    }
+    run = simulate_wom(_own_graph(), params, replicates=2, steps=3, seed=1, people_of=0)
+    assert sorted(run.people.node[run.people.first_pin].tolist()) == ["ann", "cy"]
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ({"attribute": "nope"}, "no node attribute 'nope' (node attributes: heat, pliable)"),
+        ({"set": ("bob", 1.5)}, "node 'bob' has 1.5"),
+        ({"set": ("bob", "hot")}, "must be numeric"),
+        ({"drop": "cy"}, "missing on 1 of 4 nodes (first: node 'cy')"),
+    ],
+)
+def test_node_attribute_errors_name_the_key(change, words):
+    g = _own_graph()
+    if "set" in change:
+        g.nodes[change["set"][0]]["heat"] = change["set"][1]
+    if "drop" in change:
+        del g.nodes[change["drop"]]["heat"]
+    params = parse_params(
+        {
+            "people": {
+                "enthusiasm": {"kind": "attribute", "attribute": change.get("attribute", "heat")}
+            }
+        }
+    )
+    with pytest.raises(ValidationError) as err:
+        build_structure(from_networkx(g), params)
+    assert err.value.key == "people.enthusiasm.attribute"
+    assert words in str(err.value)
+
+
+def test_attribute_kind_needs_a_name():
+    with pytest.raises(ValidationError) as err:
+        parse_params({"people": {"enthusiasm": {"kind": "attribute"}}})
+    assert "people.enthusiasm.attribute" in str(err.value)
+
+
 # --------------------------------------------------------------- person table
 def _table(tmp_path, text):
     path = tmp_path / "people.csv"

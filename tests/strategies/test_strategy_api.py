@@ -186,6 +186,9 @@ def test_unknown_option_names_the_strategys_options():
         ("ris", {"ell": -1}, "first_pin.ell"),
         ("ris", {"theta": 0}, "first_pin.theta"),
         ("betweenness", {"k_samples": 0}, "first_pin.k_samples"),
+        ("pagerank", {"alpha": 1.0}, "first_pin.alpha"),
+        ("pagerank", {"alpha": -1.0}, "first_pin.alpha"),
+        ("pagerank", {"alpha": 2.0}, "first_pin.alpha"),
     ],
 )
 def test_bad_strategy_options(name, opts, key):
