@@ -30,6 +30,8 @@ table{border-collapse:collapse;margin:.6em 0;font-size:.92em} th,td{padding:.35e
 border-bottom:1px solid #e4e4e4;text-align:right} th{background:#f5f5f5} td:first-child,th:first-child
 {text-align:left} .muted{color:#666;font-size:.9em} img{max-width:100%} pre{background:#f7f7f7;
 padding:.8em;overflow:auto;font-size:.85em}
+.sw{display:inline-block;width:.75em;height:.75em;margin-right:.3em;border-radius:2px;
+vertical-align:baseline} .nw{white-space:nowrap}
 """
 
 
@@ -100,6 +102,14 @@ def _last_spending_week(ts) -> dict:
     return last.groupby(level="arm", observed=True).median().to_dict()
 
 
+def _channel_th(channel: str) -> str:
+    """A channel's column head with a swatch of its colour (the one in every figure);
+    the swatch stays on the line of the label's first word."""
+    first, _, rest = plot.CHANNEL_LABELS[channel].partition(" ")
+    swatch = f'<span class="sw" style="background:{plot.CHANNEL_COLORS[channel]}"></span>'
+    return f'<th><span class="nw">{swatch}{first}</span>{" " + rest if rest else ""}</th>'
+
+
 def _wom_html(results: Results, band: float) -> str:
     """The marketing measures of a ``wom`` run: tables and figures."""
     sm = results.summary
@@ -113,7 +123,7 @@ def _wom_html(results: Results, band: float) -> str:
     )  # fmt: skip
     budgets = _budgets(results)
     last_spend = _last_spending_week(results.timeseries)
-    head = "".join(f"<th>{plot.CHANNEL_LABELS[c]}</th>" for c in channels)
+    head = "".join(_channel_th(c) for c in channels)
     rows, money, health = [], [], []
     for arm, r in m.iterrows():
         name = html.escape(str(arm))

@@ -750,3 +750,51 @@ def naive_wom_run(prepared, steps, row=0):
         model.step()
         history.append(model.observe())
     return history, model
+
+
+# --- plot layout ---
+# Reference for sim.plot.layout._spring_kernel (Fruchterman-Reingold): a transcription
+# with lists and loops, the same arithmetic in the same order, so it must agree with
+# the numba kernel to the last bits (up to float reassociation, which numba does not
+# do without fastmath).
+
+
+def naive_spring_layout(neighbours, weights, pos, iterations, k, t0, gravity):
+    """Positions after ``iterations`` rounds. ``neighbours[i]`` lists i's neighbours
+    (both directions), ``weights[i]`` the matching spring strengths, ``pos`` a list of
+    ``[x, y]`` (not changed). Every round: each person sums a push ``k^2 / d`` from
+    everyone else (d clamped below at 1e-6), a pull ``w d^2 / k`` along each tie and
+    ``gravity * position`` towards 0, all computed from the round's old positions;
+    then moves along the sum by at most the temperature, which falls by
+    ``t0 / (iterations + 1)`` per round."""
+    import math
+
+    pos = [list(p) for p in pos]
+    n = len(pos)
+    t = t0
+    for _ in range(iterations):
+        moves = []
+        for i in range(n):
+            xi, yi = pos[i]
+            fx = fy = 0.0
+            for j in range(n):
+                if j == i:
+                    continue
+                dx, dy = xi - pos[j][0], yi - pos[j][1]
+                d2 = max(dx * dx + dy * dy, 1e-12)
+                fx += dx * (k * k) / d2
+                fy += dy * (k * k) / d2
+            for j, w in zip(neighbours[i], weights[i], strict=True):
+                dx, dy = xi - pos[j][0], yi - pos[j][1]
+                d = math.sqrt(dx * dx + dy * dy)
+                fx -= dx * d * w / k
+                fy -= dy * d * w / k
+            moves.append((fx - gravity * xi, fy - gravity * yi))
+        for i, (fx, fy) in enumerate(moves):
+            length = math.sqrt(fx * fx + fy * fy)
+            if length > 0:
+                step = min(length, t) / length
+                pos[i][0] += fx * step
+                pos[i][1] += fy * step
+        t -= t0 / (iterations + 1)
+    return pos

@@ -9,6 +9,7 @@ adoption records its step, channel, referrer and chain depth. See ``docs/model.m
 Two faces over the same numba kernels and arrays:
 
 * :func:`simulate_wom`: R replicates x T weeks in one parallel call, tidy frames;
+* :func:`people_at`: everyone's state at chosen weeks of one replicate (replayed);
 * :class:`WordOfMouthModel`: a :class:`mesa.Model` (one replicate, step by step,
   DataCollector, optional :class:`Person` agents on a Mesa network space). Mesa is
   imported on first use of these two names (it takes about a second), so that the
@@ -37,7 +38,7 @@ from sim.model.params import (
     WordOfMouthParams,
     parse_params,
 )
-from sim.model.simulate import WomRun, simulate_wom
+from sim.model.simulate import WomRun, people_at, simulate_wom
 
 __all__ = [
     "BudgetParams",
@@ -60,6 +61,7 @@ __all__ = [
     "WordOfMouthModel",
     "WordOfMouthParams",
     "parse_params",
+    "people_at",
     "power_mean",
     "room_cohesion",
     "simulate_wom",

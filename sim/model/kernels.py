@@ -491,9 +491,23 @@ def _cohesion_of(interest, idx, k):
 def room_cohesion(interest_codes) -> float:
     """Share of ordered pairs of attendees who share an interest axis (関心軸).
 
+    The room's cohesion at a meetup: 1 when everyone shares one interest, 0 when no
+    two do. People with no known interest (code -1) share it with nobody.
+
+    Args:
+        interest_codes: The attendees' interest codes (``-1``: none).
+
+    Returns:
+        The share in [0, 1]; 0 for fewer than two attendees.
+
+    Notes:
+        O(k log k) for k attendees (one sort).
+
     Examples:
         >>> room_cohesion([0, 0, 1, 1])
         0.3333333333333333
+        >>> room_cohesion([2, 2, 2]), room_cohesion([-1, -1]), room_cohesion([0])
+        (1.0, 0.0, 0.0)
     """
     arr = np.ascontiguousarray(interest_codes, dtype=np.int64)
     return float(_cohesion_of(arr, np.arange(arr.shape[0]), arr.shape[0]))

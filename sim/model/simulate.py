@@ -33,7 +33,7 @@ from sim.model.population import Structure, build_structure, draw_people
 from sim.model.seeding import check_seeding, choose_first_pin, choose_influencers
 from sim.network.csr import Network
 
-__all__ = ["Prepared", "WomRun", "pack_params", "prepare", "simulate_wom"]
+__all__ = ["Prepared", "WomRun", "pack_params", "people_at", "prepare", "simulate_wom"]
 
 _ADMISSION = {
     "closed": K.ADMISSION_CLOSED,
@@ -231,7 +231,9 @@ def people_frame(prep: Prepared, row: int = 0):
     ``enthusiasm``, ``susceptibility``, ``stage``, ``member`` (``none``/``member``/
     ``waiting``), ``adopted_step`` (-1: never), ``channel`` (categorical, NaN: never),
     ``referrer`` (label, ``None`` if none), ``referrer_id`` (-1), ``depth`` (-1:
-    never adopted), ``member_since`` (-1), ``attended`` (meetups attended).
+    never adopted), ``member_since`` (-1), ``attended`` (meetups attended),
+    ``first_pin`` (in the replicate's first pin), ``influencer`` (one of its paid
+    influencers).
     """
     import pandas as pd
 
@@ -267,8 +269,17 @@ def people_frame(prep: Prepared, row: int = 0):
             "depth": prep.pi[row, K.PI_DEPTH].astype(np.int64),
             "member_since": prep.pi[row, K.PI_MEMBER_SINCE].astype(np.int64),
             "attended": prep.pi[row, K.PI_ATTENDED].astype(np.int64),
+            "first_pin": _flags(n, prep.pins[row]),
+            "influencer": _flags(n, prep.influencers[row]),
         }
     )
+
+
+def _flags(n: int, ids: np.ndarray) -> np.ndarray:
+    """``bool`` array of length n, true at ``ids``."""
+    out = np.zeros(n, dtype=bool)
+    out[ids] = True
+    return out
 
 
 @dataclass
@@ -285,6 +296,22 @@ class WomRun:
         people: Per-person final state of the replicates ``people_of`` (see
             :func:`people_frame`, one block of rows per replicate), or ``None``.
         people_of: Which replicates ``people`` describes.
+        extra: Free-form data a caller may attach (empty; the package sets none).
+
+    Examples:
+        >>> import networkx as nx
+        >>> run = simulate_wom(nx.karate_club_graph(), {"first_pin": {"size": 3}},
+        ...                    replicates=2, steps=4, seed=1, people_of=1)
+        >>> run
+        WomRun(replicates=2, steps=4, nodes=34, mean_final_adopted=3.0, seed=1)
+        >>> run.metrics.shape[:2], run.seed, run.num_nodes, run.steps, run.replicates.tolist()
+        ((2, 5), 1, 34, 4, [0, 1])
+        >>> run.timeseries[["replicate", "step"]].shape, len(run.summary)
+        ((10, 2), 2)
+        >>> run.people_of, run.people.query("channel == 'first_pin'")["node"].tolist()
+        ((1,), [4, 27, 31])
+        >>> run.params.first_pin.size
+        3
     """
 
     metrics: np.ndarray
@@ -381,3 +408,75 @@ def simulate_wom(
         people=people,
         people_of=people_of,
     )
+
+
+def people_at(
+    network,
+    params: ModelParams | dict | None = None,
+    *,
+    steps: int | Sequence[int],
+    seed: int,
+    replicate: int = 0,
+):
+    """Each person's state in one replicate at chosen weeks, by replaying the replicate.
+
+    Replicate ``replicate`` of :func:`simulate_wom` with the same network, parameters
+    and master seed is run again week by week (the same kernels on the same random
+    stream, which does not depend on the number of replicates), and the per-person
+    frame (:func:`people_frame`) is kept at each week of ``steps``. So the state at
+    week t, which a run keeps only for its last week, is exact: the funnel stage,
+    membership and enthusiasm of every person then (network snapshots over time).
+
+    Args:
+        network: A :class:`~sim.network.csr.Network` or a networkx graph.
+        params: Model parameters (as for :func:`simulate_wom`).
+        steps: A week (int >= 0) or several.
+        seed: The run's master seed (int >= 0).
+        replicate: Which replicate (int >= 0).
+
+    Returns:
+        A people frame with a leading ``step`` column: one block of rows per week, in
+        increasing order (duplicates dropped).
+
+    Raises:
+        ValidationError: A bad parameter, week, seed or replicate, naming its key.
+
+    Examples:
+        >>> import networkx as nx
+        >>> g = nx.karate_club_graph()
+        >>> snap = people_at(g, {"first_pin": {"size": 3}}, steps=[0, 4], seed=1)
+        >>> snap.groupby("step")["first_pin"].sum().tolist()
+        [3, 3]
+        >>> run = simulate_wom(g, {"first_pin": {"size": 3}}, replicates=2, steps=4, seed=1,
+        ...                    people_of=1)
+        >>> last = people_at(g, {"first_pin": {"size": 3}}, steps=4, seed=1, replicate=1)
+        >>> last.drop(columns="step").equals(run.people)
+        True
+    """
+    import pandas as pd
+
+    seed = check_int(seed, "seed", minimum=0)
+    replicate = check_int(replicate, "replicate", minimum=0)
+    if isinstance(steps, int | np.integer) and not isinstance(steps, bool):
+        steps = [steps]
+    try:
+        wanted = sorted({check_int(s, "steps", minimum=0) for s in steps})
+    except TypeError:
+        raise ValidationError(
+            f"must be a week (int >= 0) or a list of weeks, got {steps!r}", key="steps"
+        ) from None
+    if not wanted:
+        raise ValidationError("give at least one week", key="steps")
+    prep = prepare(network, params, replicates=[replicate], seed=seed)
+    row = np.empty((1, K.NMETRICS), dtype=np.float64)
+    K._init_and_observe(prep.prm, prep.pins, prep.pf, prep.pi, prep.pb, prep.ist, prep.fst, row)
+    static, state = prep.kernel_args(), prep.state_args()
+    frames, t = [], 0
+    for week in wanted:
+        while t < week:
+            K._step_and_observe(*static, *state, row)
+            t += 1
+        frame = people_frame(prep, 0)
+        frame.insert(0, "step", np.int64(t))
+        frames.append(frame)
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)

@@ -47,9 +47,36 @@ def _metric(model: WordOfMouthModel, name: str):
 class Person(CellAgent):
     """One person, a thin view of row ``node`` of the model's arrays.
 
+    Created by :class:`WordOfMouthModel` (``agents=True``), one per node, each in
+    its node's cell of the Mesa network space; get one with
+    :meth:`WordOfMouthModel.person` or iterate over ``model.agents``.
+
+    Args:
+        model: The model whose arrays the person views.
+        node: The node id.
+        cell: The person's cell of the model's Mesa network space.
+
     Attributes:
         node: Contiguous node id (index into the arrays).
         label: The user's node label.
+
+    Examples:
+        >>> import networkx as nx
+        >>> m = WordOfMouthModel(nx.karate_club_graph(), {"first_pin": {"size": 3}}, seed=1)
+        >>> [p.label for p in m.agents if p.member]
+        [10, 15, 31]
+        >>> pin = m.person(10)
+        >>> pin.node, pin.stage, pin.channel, pin.adopted_step, pin.depth, pin.referrer
+        (10, 'adopter', 'first_pin', 0, 0, None)
+        >>> pin.waiting, pin.attended, pin.interest, round(pin.susceptibility, 2)
+        (False, 0, None, 0.39)
+        >>> pin.enthusiasm = 0.9  # writes into the model's arrays
+        >>> pin
+        Person(10, stage=adopter, enthusiasm=0.90)
+        >>> pin.enthusiasm = 1.5
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: enthusiasm: must be in [0, 1], got 1.5
     """
 
     def __init__(self, model: WordOfMouthModel, node: int, cell) -> None:
@@ -167,6 +194,21 @@ class WordOfMouthModel(mesa.Model):
         ...     m.step()
         >>> m.datacollector.get_model_vars_dataframe()["cum_first_pin"].tolist()
         [3, 3, 3, 3, 3]
+        >>> m.master_seed, m.network.num_nodes, m.params.first_pin.size, m.metrics["members"]
+        (1, 34, 3, 3)
+        >>> m.timeseries[["step", "members"]].values.tolist()[-2:]
+        [[3, 3], [4, 3]]
+        >>> m.people.query("member == 'member'")["node"].tolist()
+        [10, 15, 31]
+        >>> m.person(10).stage, m.enthusiasm.shape, int((m.stage_codes == 0).sum())
+        ('advocate', (34,), 28)
+
+        Overrides as keywords, no agents (faster for large networks):
+
+        >>> m = WordOfMouthModel(nx.karate_club_graph(), seed=1, agents=False,
+        ...                      first_pin__size=5, community__fee=0.2)
+        >>> m.params.first_pin.size, m.params.community.fee, m.grid is None
+        (5, 0.2, True)
     """
 
     def __init__(
@@ -217,7 +259,16 @@ class WordOfMouthModel(mesa.Model):
         self.datacollector.collect(self)
 
     def step(self) -> None:
-        """One week: the numba step kernel on the arrays, then the metrics are collected."""
+        """One week: the numba step kernel on the arrays, then the metrics are collected.
+
+        Examples:
+            >>> import networkx as nx
+            >>> m = WordOfMouthModel(nx.karate_club_graph(), {"first_pin": {"size": 3}},
+            ...                      seed=1, agents=False)
+            >>> m.step()
+            >>> m.steps, len(m.datacollector.get_model_vars_dataframe())
+            (1, 2)
+        """
         K._step_and_observe(*self._static, *self._state, self._row)
         self._history.append(self._row[0].copy())
         self.datacollector.collect(self)
@@ -293,12 +344,13 @@ class WordOfMouthModel(mesa.Model):
     # ----------------------------------------------------------------- views
     @property
     def metrics(self) -> dict[str, float]:
-        """The current value of every metric."""
+        """The current value of every metric (names: :data:`sim.model.METRICS`)."""
         return {name: _metric(self, name) for name in METRICS}
 
     @property
     def timeseries(self):
-        """The tidy time series so far, in the format of ``WomRun.timeseries``."""
+        """The tidy time series so far (one row per week, the first being week 0), in
+        the format of ``WomRun.timeseries``."""
         out = np.stack(self._history)[None, :, :]
         return timeseries_frame(out, self.master_seed)
 
@@ -308,7 +360,29 @@ class WordOfMouthModel(mesa.Model):
         return people_frame(self._prep, 0)
 
     def person(self, label) -> Person:
-        """The agent of node ``label`` (needs ``agents=True``)."""
+        """The agent of node ``label`` (needs ``agents=True``).
+
+        Args:
+            label: The user's node label.
+
+        Returns:
+            The node's :class:`Person`.
+
+        Raises:
+            ValidationError: If the model was built with ``agents=False`` (key
+                ``agents``) or ``label`` is not a node (key ``node``).
+
+        Examples:
+            >>> import networkx as nx
+            >>> g = nx.relabel_nodes(nx.karate_club_graph(), lambda u: f"p{u}")
+            >>> m = WordOfMouthModel(g, {"first_pin": {"size": 3}}, seed=1)
+            >>> m.person("p10")
+            Person('p10', stage=adopter, enthusiasm=0.50)
+            >>> m.person("p99")
+            Traceback (most recent call last):
+            ...
+            sim.errors.ValidationError: node: node 'p99' is not in the network (34 nodes)
+        """
         if self.grid is None:
             raise ValidationError("the model was built with agents=False", key="agents")
         (i,) = self.network.ids([label], key="node")

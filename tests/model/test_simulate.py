@@ -156,3 +156,41 @@ def test_networkx_graph_is_accepted(small_net):
     a = simulate_wom(to_networkx(small_net), steps=5, seed=1)
     b = simulate_wom(small_net, steps=5, seed=1)
     pd.testing.assert_frame_equal(a.timeseries, b.timeseries)
+
+
+def test_people_at_replays_a_replicate_week_by_week(small_net):
+    from sim.model import people_at
+    from sim.model.wom import WordOfMouthModel
+
+    p = {"influencer": {"enabled": True, "count": 3}, "first_pin": {"size": 6}}
+    run = simulate_wom(small_net, p, replicates=3, steps=12, seed=5, people_of=[2])
+    snaps = people_at(small_net, p, steps=[12, 4, 4, 0], seed=5, replicate=2)
+    assert sorted(set(snaps["step"])) == [0, 4, 12] and len(snaps) == 3 * small_net.num_nodes
+    last = snaps[snaps["step"] == 12].drop(columns="step").reset_index(drop=True)
+    pd.testing.assert_frame_equal(last, run.people)  # replicate 2 does not depend on R
+    # Week 4 of replicate 0 is where the Mesa model is after four steps.
+    model = WordOfMouthModel(small_net, p, seed=5, agents=False)
+    for _ in range(4):
+        model.step()
+    week4 = people_at(small_net, p, steps=4, seed=5).drop(columns="step")
+    pd.testing.assert_frame_equal(week4, model.people)
+    # The seeds are flagged: the first pin adopted at week 0, the influencers as drawn.
+    pins = run.people[run.people["first_pin"]]
+    assert len(pins) == 6 and (pins["channel"] == "first_pin").all()
+    assert run.people["influencer"].sum() == 3
+    won = run.people[run.people["channel"] == "influencer"]
+    assert set(won["referrer_id"]) <= set(run.people.loc[run.people["influencer"], "id"])
+
+
+def test_people_at_bad_input(small_net):
+    from sim.errors import ValidationError
+    from sim.model import people_at
+
+    with pytest.raises(ValidationError, match="steps: must be >= 0, got -1"):
+        people_at(small_net, steps=[3, -1], seed=1)
+    with pytest.raises(ValidationError, match="steps: give at least one week"):
+        people_at(small_net, steps=[], seed=1)
+    with pytest.raises(ValidationError, match="steps: must be a week"):
+        people_at(small_net, steps=2.5, seed=1)
+    with pytest.raises(ValidationError, match="replicate: must be >= 0"):
+        people_at(small_net, steps=1, seed=1, replicate=-1)
