@@ -65,6 +65,14 @@ class Strategy:
         name: The strategy's name in :data:`STRATEGIES`.
         function: ``function(net, k, **options) -> int64 node ids``, best first.
         description: One line for listings.
+
+    Examples:
+        >>> import networkx as nx
+        >>> celf = STRATEGIES["celf"]
+        >>> celf.name, celf.uses_seed, celf.options
+        ('celf', True, ('p', 'replicates'))
+        >>> STRATEGIES["degree"](nx.karate_club_graph(), 2)
+        [33, 0]
     """
 
     name: str
@@ -263,6 +271,27 @@ def first_pin(strategy: str, network, k: int = 20, *, seed=None, **options) -> l
         ['Valjean', 'Myriel']
         >>> first_pin("celf", g, 2, p=0.1, replicates=500, seed=7)
         ['Valjean', 'Marius']
+        >>> first_pin("pagerank", g, 2, beta=0.5)  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: first_pin.beta: strategy 'pagerank' has no option 'beta' ...
+
+    Notes:
+        Cost is the strategy's (``docs/strategies.md`` lists each one's): from O(n)
+        for ``random``, ``degree`` and the attribute strategies to O(R k m) for
+        ``celf``.
+
+    References:
+        W. Chen, Y. Wang, S. Yang, "Efficient influence maximization in social
+        networks", KDD 2009 (``degree_discount``).
+        J. Leskovec, A. Krause, C. Guestrin, C. Faloutsos, J. VanBriesen, N. Glance,
+        "Cost-effective outbreak detection in networks", KDD 2007 (``celf``).
+        C. Borgs, M. Brautbar, J. Chayes, B. Lucier, "Maximizing social influence in
+        nearly optimal time", SODA 2014; Y. Tang, Y. Shi, X. Xiao, "Influence
+        maximization in near-linear time: a martingale approach", SIGMOD 2015
+        (``ris``).
+        D. Kempe, J. Kleinberg, E. Tardos, "Maximizing the spread of influence
+        through a social network", KDD 2003 (the spread the last three target).
     """
     net = network if isinstance(network, Network) else as_network(network)
     ids = first_pin_ids(strategy, net, k, seed=seed, **options)
