@@ -18,18 +18,16 @@ import html
 import math
 from typing import Any
 
-import matplotlib
+import matplotlib.colors
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sim.calibration.distance import curves  # noqa: E402
-from sim.calibration.search import SAMPLERS  # noqa: E402
-from sim.calibration.targets import DERIVED_OUTPUTS, MEETUP_OUTPUTS, Target  # noqa: E402
-from sim.calibration.uncertainty import ACCEPT_Z, profile  # noqa: E402
-from sim.report import _CSS, _png  # noqa: E402
+from sim.calibration.distance import curves
+from sim.calibration.search import SAMPLERS
+from sim.calibration.targets import DERIVED_OUTPUTS, MEETUP_OUTPUTS, Target
+from sim.calibration.uncertainty import ACCEPT_Z, profile
+from sim.report import _CSS, _png
 
 __all__ = [
     "best_so_far",

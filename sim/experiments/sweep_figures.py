@@ -12,21 +12,18 @@ import types
 import typing
 from typing import Any
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-from sim.experiments.analyze import (  # noqa: E402
+from sim.experiments.analyze import (
     SweepAnalysis,
     bin_table,
     hashable,
     marginal_bins,
     output_label,
 )
-from sim.plot import arm_colors  # noqa: E402
+from sim.plot import arm_colors
 
 __all__ = ["effect_lines", "heatmap", "parameter_label", "parameter_unit", "tornado"]
 
@@ -154,6 +151,12 @@ def parameter_label(key: str, scenario: dict[str, Any]) -> str:
     return f"{key} ({unit})" if unit else key
 
 
+def _mean_label(output: str) -> str:
+    """Axis label of an output averaged over replicates ("mean heat", not "mean mean heat")."""
+    label = output_label(output)
+    return label if label.startswith("mean ") else f"mean {label}"
+
+
 def _arms(analysis: SweepAnalysis) -> list[str]:
     present = set(analysis.runs["arm"].astype(str))
     return [a for a in analysis.arms if a in present]
@@ -261,7 +264,7 @@ def tornado(analysis: SweepAnalysis, output: str) -> plt.Figure:
             ax.barh(ys, lows_a - overall, left=overall, color=color, alpha=0.45,
                     label="lowest mean over the values")  # fmt: skip
             ax.axvline(overall, color="#333", lw=1, label=f"overall mean ({overall:,.1f})")
-            ax.set_xlabel(f"mean {output_label(output)}")
+            ax.set_xlabel(_mean_label(output))
         ax.set_title(str(arm), fontsize=10)
         ax.grid(axis="x", alpha=0.3)
     axes[0][0].set_yticks(ys, order)
@@ -328,7 +331,7 @@ def effect_lines(analysis: SweepAnalysis, output: str, keys: list[str] | None = 
                 ax.plot(xs, mean, "-", color=colors[arm], lw=2, label=str(arm))
                 ax.fill_between(xs, lo, hi, color=colors[arm], alpha=0.2, lw=0)
         ax.set_xlabel(parameter_label(key, scenario))
-        ax.set_ylabel(f"mean {output_label(output)}")
+        ax.set_ylabel(_mean_label(output))
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(keys) :]:
         ax.set_visible(False)
@@ -414,6 +417,6 @@ def heatmap(analysis: SweepAnalysis, output: str, x_key: str, y_key: str) -> plt
     axes[0][0].set_ylabel(parameter_label(y_key, scenario))
     if image is not None:
         bar = fig.colorbar(image, ax=list(axes[0]), shrink=0.9)
-        bar.set_label(f"mean {output_label(output)}")
+        bar.set_label(_mean_label(output))
     fig.suptitle(f"Mean {output_label(output)} over {x_key} and {y_key}", fontsize=11)
     return fig

@@ -25,12 +25,8 @@ Examples:
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg", force=False)
-
-from sim.plot.comparison import cost_vs_reach, measure_bars  # noqa: E402
-from sim.plot.curves import (  # noqa: E402
+from sim.plot.comparison import cost_vs_reach, measure_bars
+from sim.plot.curves import (
     adoption_by_channel,
     adoption_curves,
     chain_depth_distribution,
@@ -40,8 +36,8 @@ from sim.plot.curves import (  # noqa: E402
     funnel,
     spend_curves,
 )
-from sim.plot.layout import network_layout  # noqa: E402
-from sim.plot.palettes import (  # noqa: E402
+from sim.plot.layout import network_layout
+from sim.plot.palettes import (
     ARM_PALETTE,
     CHANNEL_COLORS,
     CHANNEL_LABELS,
@@ -51,9 +47,9 @@ from sim.plot.palettes import (  # noqa: E402
     arm_colors,
     arm_styles,
 )
-from sim.plot.snapshot import network_snapshot  # noqa: E402
-from sim.plot.sweeps import effect_lines, sweep_heatmap, tornado  # noqa: E402
-from sim.plot.tree import referral_forest, referral_tree  # noqa: E402
+from sim.plot.snapshot import network_snapshot
+from sim.plot.sweeps import effect_lines, sweep_heatmap, tornado
+from sim.plot.tree import referral_forest, referral_tree
 
 __all__ = [
     "ARM_PALETTE",
