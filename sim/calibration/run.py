@@ -46,7 +46,13 @@ from sim.calibration.progress import ProgressArg, TrialProgress
 from sim.calibration.search import SAMPLERS, noise_seeds, run_search
 from sim.calibration.space import FitParameter, check_space, fit_parameters
 from sim.calibration.store import MANIFEST, CalibrationStore
-from sim.calibration.targets import Target, Targets, load_targets, model_outputs
+from sim.calibration.targets import (
+    Target,
+    Targets,
+    load_targets,
+    model_outputs,
+    scenario_targets,
+)
 from sim.calibration.uncertainty import Uncertainty, assess
 from sim.errors import SimError, ValidationError
 
@@ -157,6 +163,8 @@ def plan_calibration(
     if seed is not None:
         seed = check_int(seed, "--seed", minimum=0)
     base, make, text = _source(scenario)
+    # A scenario file's own [targets] table is read with its line numbers.
+    origin = base.source_path if isinstance(scenario, str | os.PathLike) else None
     master = base.seed if seed is None else seed
     fixed: dict[str, Any] = {} if master == base.seed else {"seed": master}
     if fixed:
@@ -182,10 +190,18 @@ def plan_calibration(
 
     model = base.model.name
     days = step_days if step_days is not None else (WOM_STEP_DAYS if model == "wom" else None)
-    tg = load_targets(targets, step_days=days)
+    if targets is None or (isinstance(targets, list | tuple) and not targets):
+        # No targets given: the scenario's own [targets] table.
+        if origin is not None:
+            tg = scenario_targets(origin, step_days=days)
+        else:
+            tg = load_targets({"targets": base_data.get("targets") or {}}, step_days=days)
+    else:
+        tg = load_targets(targets, step_days=days)
     if not len(tg):
         raise ValidationError(
-            "no targets: give --targets FILE (a TOML [targets] table or a CSV series)",
+            "no targets: give --targets FILE (a TOML [targets] table or a CSV series) or "
+            "put a [targets] table in the scenario",
             key="--targets",
         )
     if weights:

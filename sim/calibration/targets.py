@@ -67,6 +67,7 @@ __all__ = [
     "add_derived",
     "load_targets",
     "model_outputs",
+    "scenario_targets",
 ]
 
 #: Outputs computed here from the model's time series (name: meaning).
@@ -481,7 +482,33 @@ def _aggregate(output: str, spec: Any, file: str | None, line: int | None, where
     )
 
 
-def _read_toml(path: Path, label: str, step_days: float | None) -> Targets:
+def scenario_targets(path: str | os.PathLike[str], *, step_days: float | None = None) -> Targets:
+    r"""The ``[targets]`` table of a scenario file, with file and line in every error.
+
+    Args:
+        path: The scenario TOML file.
+        step_days: Days per step (unused by aggregate targets; kept for symmetry).
+
+    Returns:
+        The targets (empty when the scenario has no ``[targets]`` table).
+
+    Raises:
+        ValidationError: A malformed target (naming the scenario file and line).
+
+    Examples:
+        >>> import tempfile, pathlib
+        >>> f = pathlib.Path(tempfile.mkdtemp()) / "s.toml"
+        >>> _ = f.write_text('name = "x"\n[targets]\nadopter = {at = 10, value = 50}\n')
+        >>> [t.label for t in scenario_targets(f)]
+        ['adopter@10']
+    """
+    label = os.fspath(path)
+    return _read_toml(Path(label), label, step_days, only=("targets",))
+
+
+def _read_toml(
+    path: Path, label: str, step_days: float | None, *, only: tuple[str, ...] | None = None
+) -> Targets:
     from sim.scenario.positions import find_positions, locate, syntax_error_position
 
     text = _read_text(path, label)
@@ -499,6 +526,8 @@ def _read_toml(path: Path, label: str, step_days: float | None) -> Targets:
         pos = locate(spans, tuple(path))
         return pos.line if pos is not None else None
 
+    if only is not None:  # a scenario file: its other tables are the scenario's
+        data = {k: v for k, v in data.items() if k in only}
     unknown = set(data) - _TOP_KEYS
     if unknown:
         key = sorted(unknown)[0]

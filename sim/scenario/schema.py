@@ -1385,6 +1385,13 @@ class Scenario(Section):
     sweep: Sweep | None = Field(
         None, description="A parameter sweep, for `wom sweep` (ignored by `wom run`)."
     )
+    targets: dict[str, Any] | None = Field(
+        None,
+        description="Observed figures to calibrate against, for `wom calibrate` when no "
+        "`--targets` file is given (ignored by run, compare and sweep): "
+        "`output = {at = STEP, value = X}` or `output = {range = [LO, HI]}`; checked by "
+        "`wom calibrate` (see docs/calibration.md).",
+    )
 
     _source_path: Path | None = PrivateAttr(default=None)
 

@@ -106,3 +106,24 @@ def test_no_targets_and_a_missing_file(files, capsys):
     assert main(missing) == 2
     assert "nope.csv: --targets: targets file not found" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_targets_inside_the_scenario(tmp_path, capsys):
+    """No --targets: the scenario's own [targets] table, errors at its line in the scenario."""
+    sc = tmp_path / "bass.toml"
+    sc.write_text(SCENARIO + "\n" + TARGETS)
+    out = tmp_path / "out"
+    args = ["calibrate", str(sc), "--fit", "model.q=0.05:0.9", "--trials", "4", "--batch", "4",
+            "--workers", "1", "--no-report", "--out", str(out)]  # fmt: skip
+    assert main(args) == 0
+    assert "cumulative_adopted@20" in capsys.readouterr().out
+    # The scenario still runs as a scenario: wom run ignores [targets].
+    assert (
+        main(["run", str(sc), "--replicates", "1", "--no-report", "--out", str(tmp_path / "r")])
+        == 0
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SCENARIO + "\n[targets]\nmembers = {at = 5, value = 3}\n")
+    assert main([*args[:1], str(bad), *args[2:-1], str(tmp_path / "o2")]) == 2
+    err = capsys.readouterr().err
+    assert "bad.toml:14: members: not an output of model 'bass_mean_field'" in err, err
