@@ -146,6 +146,14 @@ def model_values(timeseries: pd.DataFrame, targets: Sequence[Target]) -> dict[st
         ``{label: array}``: one value per replicate for aggregate targets, a
         (replicates, observed steps) array for a series (NaN where undefined or
         beyond the run).
+
+    Examples:
+        >>> ts = pd.DataFrame({"replicate": [0, 0, 1, 1], "step": [0, 1, 0, 1],
+        ...                    "adopter": [0, 8, 0, 12]})
+        >>> at_1 = Target("adopter", "value", at=1, value=8.0)
+        >>> mean = Target("adopter", "value", stat="mean", value=5.0)
+        >>> {k: v.tolist() for k, v in model_values(ts, [at_1, mean]).items()}
+        {'adopter@1': [8.0, 12.0], 'adopter:mean': [4.0, 6.0]}
     """
     steps, raw, held = _grids(timeseries, [t.output for t in targets])
     out: dict[str, np.ndarray] = {}
@@ -198,6 +206,16 @@ def target_errors(
     Returns:
         ``{label: error}``: signed for value and range targets (positive: the
         model is above), a non-negative RMSE ratio for a series.
+
+    Examples:
+        The model's mean over the two replicates is 10 at step 1 and 5 over the run:
+
+        >>> ts = pd.DataFrame({"replicate": [0, 0, 1, 1], "step": [0, 1, 0, 1],
+        ...                    "adopter": [0, 8, 0, 12]})
+        >>> value = Target("adopter", "value", at=1, value=8.0, scale=8.0)
+        >>> band = Target("adopter", "range", stat="mean", low=2.0, high=4.0, scale=4.0)
+        >>> target_errors(ts, [value, band])
+        {'adopter@1': 0.25, 'adopter:mean': 0.25}
     """
     values = model_values(timeseries, targets) if values is None else values
     out = {}

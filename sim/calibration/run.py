@@ -92,6 +92,18 @@ class CalibrationPlan:
         noise_evaluations: Fresh stream sets for the noise.
         before: The scenario's values of the fitted keys.
         manifest: What ``calibration.json`` holds.
+
+    Examples:
+        Made by :func:`plan_calibration` (nothing runs, nothing is written):
+
+        >>> sc = {"name": "bass", "seed": 1, "replicates": 2, "steps": 20,
+        ...       "model": {"name": "bass_mean_field", "p": 0.01, "q": 0.3, "n": 1000}}
+        >>> targets = {"targets": {"cumulative_adopted": {"at": 20, "value": 600}}}
+        >>> plan = plan_calibration(sc, targets, ["model.q=0.1:0.9"], trials=4, out="fit")
+        >>> str(plan.path), plan.trials, plan.replicates, plan.seed, plan.batch, plan.sampler
+        ('fit', 4, 2, 1, 8, 'tpe')
+        >>> [p.key for p in plan.space], plan.before, [t.label for t in plan.targets]
+        (['model.q'], {'model.q': 0.3}, ['cumulative_adopted@20'])
     """
 
     path: Path
@@ -142,13 +154,50 @@ def plan_calibration(
 ) -> CalibrationPlan:
     """Check everything a calibration needs, without running it.
 
-    Args: see :func:`calibrate`.
+    Loads the scenario (its chosen arm), the targets and the fit space, checks every
+    target names an output of the model (a classic model is probed with one run of
+    one replicate) and every key and bound is valid. Nothing is written;
+    :func:`run_calibration` runs the plan. :func:`calibrate` does both.
+
+    Args:
+        scenario: A scenario file path, a dict, or a :class:`~sim.scenario.Scenario`.
+        targets: A targets file (``.toml`` or ``.csv``), a dict, a DataFrame, or a
+            list of them; ``None`` (or empty): the scenario's own ``[targets]`` table.
+        fit: The fitted keys (``["model.q=0.1:0.9"]``, ``{"model.q": (0.1, 0.9)}``),
+            or ``None`` for the targets file's ``[fit]`` table.
+        trials: Number of trials (>= 1).
+        replicates: Replicates per trial (default: the scenario's).
+        seed: Master seed (default: the scenario's).
+        batch: Trials asked from the optimiser at once (>= 1).
+        sampler: ``tpe`` or ``random``.
+        arm: The arm to calibrate (default: the first, for a scenario with arms).
+        weights: Weights by target label or output (``{"meetups_held": 2}`` or
+            ``["meetups_held=2"]``).
+        step_days: Days per step, for a series with a ``date`` column (default 7
+            for ``wom``).
+        noise_evaluations: Fresh stream sets the best point is re-run on (>= 1).
+        out: Output folder (default ``results/<name>-calibration``).
+        command: The command line, for the manifest.
 
     Returns:
-        The plan.
+        The :class:`CalibrationPlan`.
 
     Raises:
-        ValidationError: Any bad input (see :func:`calibrate`).
+        ValidationError: An unknown sampler or arm, no targets, a target that is not
+            a model output (listing the valid names), a fit key not in the scenario,
+            bounds invalid for the key, a bad option (see :func:`calibrate`).
+
+    Examples:
+        >>> sc = {"name": "bass", "seed": 1, "replicates": 2, "steps": 20,
+        ...       "model": {"name": "bass_mean_field", "p": 0.01, "q": 0.3, "n": 1000}}
+        >>> targets = {"targets": {"cumulative_adopted": {"at": 20, "value": 600}}}
+        >>> plan_calibration(sc, targets, ["model.q=0.1:0.9"], trials=4).space
+        [FitParameter(key='model.q', low=0.1, high=0.9, log=False, integer=False)]
+        >>> plan_calibration(sc, {"targets": {"adopters": {"at": 20, "value": 600}}},
+        ...                  ["model.q=0.1:0.9"])
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: adopters: not an output of model 'bass_mean_field' (valid: non_adopter, adopter, cumulative_adopted, new_adopted)
     """
     from sim.contagion._common import check_int
     from sim.experiments.sweep import _LEAN_OUTPUTS, _MISSING, _lookup, _source
@@ -298,6 +347,26 @@ class CalibrationResult:
         fit_timeseries: The best point's replicates on the calibration's streams.
         evaluated: Trials run by this call (the others were stored already).
         seconds: Wall time of this call.
+
+    Examples:
+        :func:`calibrate` and :func:`load_calibration` return one (see
+        :func:`calibrate` for a real run). Made by hand from four trials:
+
+        >>> from sim.calibration.uncertainty import assess
+        >>> q = FitParameter("model.q", 0.1, 0.9)
+        >>> trials = pd.DataFrame({"trial": [0, 1, 2, 3, 4], "state": ["complete"] * 5,
+        ...                        "model.q": [0.2, 0.36, 0.38, 0.41, 0.8],
+        ...                        "distance": [0.5, 0.032, 0.031, 0.03, 0.6]})
+        >>> res = CalibrationResult(Path("fit"), {"name": "bass"}, trials, [q], [],
+        ...                         {"model.q": 0.41}, 3, assess(trials, [q], [0.03, 0.032]),
+        ...                         pd.DataFrame())
+        >>> res.best_distance, res.ranges
+        (0.03, {'model.q': (0.36, 0.41)})
+        >>> print(res)
+        bass: 5 trials, best distance 0.03 (trial 3; Monte Carlo noise 0.0014, 3 trial(s) within it)
+          model.q = 0.41  (range 0.36 - 0.41)
+        >>> res.notes
+        ['model.q is identified: 0.36 to 0.41 (6% of its bounds) fit within the noise of the best.']
     """
 
     path: Path
@@ -562,6 +631,22 @@ def run_calibration(
         ValidationError: A folder holding another calibration or in use, bad executor
             options, an unreachable scheduler.
         SimError: A worker died, or every trial failed (finished trials are kept).
+
+    Examples:
+        A run writes ``plan.path`` (see :func:`calibrate`, which plans and runs);
+        options are checked before anything is written:
+
+        >>> sc = {"name": "bass", "seed": 1, "replicates": 2, "steps": 20,
+        ...       "model": {"name": "bass_mean_field", "p": 0.01, "q": 0.3, "n": 1000}}
+        >>> targets = {"targets": {"cumulative_adopted": {"at": 20, "value": 600}}}
+        >>> plan = plan_calibration(sc, targets, ["model.q=0.1:0.9"], trials=4,
+        ...                         out="no/such/folder/fit")
+        >>> run_calibration(plan, executor="local", scheduler="tcp://h:8786")
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: --scheduler: a scheduler address needs --executor dask
+        >>> plan.path.exists()
+        False
     """
     from sim.experiments.executors import Executor, check_executor, open_executor
 

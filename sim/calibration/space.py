@@ -41,6 +41,13 @@ class FitParameter:
         log: Search on a log scale (both bounds > 0).
         integer: Search over integers (the key holds an integer).
         origin: Where it was given (``--fit``, or ``file:line`` of a ``[fit]`` table).
+
+    Examples:
+        >>> p = FitParameter("vendor.conversion", 1e-4, 1e-1, log=True)
+        >>> round(p.midpoint, 6)  # the middle of the bounds on the log scale
+        0.003162
+        >>> p.describe()
+        '0.0001 to 0.1 (log scale)'
     """
 
     key: str
@@ -77,6 +84,12 @@ class FitParameter:
 
         Returns:
             The value.
+
+        Examples:
+            >>> FitParameter("k", 0.0, 2.0).from_unit(0.25)
+            0.5
+            >>> round(FitParameter("k", 1.0, 100.0, log=True).from_unit(0.5), 9)
+            10.0
         """
         if self.log:
             return math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
@@ -92,6 +105,12 @@ class FitParameter:
 
         Returns:
             An ``optuna.distributions.FloatDistribution`` or ``IntDistribution``.
+
+        Examples:
+            >>> FitParameter("model.q", 0.1, 0.9).distribution()
+            FloatDistribution(high=0.9, log=False, low=0.1, step=None)
+            >>> FitParameter("community.cadence", 2, 8, integer=True).distribution()
+            IntDistribution(high=8, log=False, low=2, step=1)
         """
         from optuna.distributions import FloatDistribution, IntDistribution
 
@@ -100,7 +119,17 @@ class FitParameter:
         return FloatDistribution(float(self.low), float(self.high), log=self.log)
 
     def describe(self) -> str:
-        """The bounds in words, for reports (``0.05 to 1``, ``1e-04 to 0.1 (log)``)."""
+        """The bounds in words, for reports.
+
+        Returns:
+            E.g. ``"0.05 to 1"``, ``"0.0001 to 0.1 (log scale)"``, ``"2 to 8 (integers)"``.
+
+        Examples:
+            >>> FitParameter("community.lift", 0.05, 1.0).describe()
+            '0.05 to 1'
+            >>> FitParameter("community.cadence", 2, 8, integer=True).describe()
+            '2 to 8 (integers)'
+        """
         text = f"{self.low:.4g} to {self.high:.4g}"
         if self.log:
             text += " (log scale)"
@@ -113,6 +142,10 @@ class FitParameter:
 
         Returns:
             ``{"key", "low", "high", "log", "integer"}``.
+
+        Examples:
+            >>> FitParameter("community.lift", 0.05, 0.8).to_dict()
+            {'key': 'community.lift', 'low': 0.05, 'high': 0.8, 'log': False, 'integer': False}
         """
         return {
             "key": self.key,
@@ -254,6 +287,16 @@ def fit_parameters(
     Raises:
         ValidationError: A malformed item, a key given twice on the command line,
             no parameter at all.
+
+    Examples:
+        >>> fit_parameters(["model.q=0.1:0.9"], {"model.p": (1e-4, 0.1, True)})
+        [FitParameter(key='model.p', low=0.0001, high=0.1, log=True, integer=False), FitParameter(key='model.q', low=0.1, high=0.9, log=False, integer=False)]
+        >>> [p.low for p in fit_parameters({"model.q": (0.2, 0.5)}, {"model.q": (0.1, 0.9, False)})]
+        [0.2]
+        >>> fit_parameters(["model.q=0.1:0.9", "model.q=0.2:0.3"])
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: --fit: model.q: given twice: fit each key once
     """
     out: dict[str, FitParameter] = {}
     for key, (lo, hi, log) in (from_file or {}).items():

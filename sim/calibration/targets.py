@@ -114,6 +114,13 @@ class Target:
         weight: Its weight in the distance (> 0).
         scale: Its magnitude (> 0): errors are divided by it.
         origin: Where it was given (``file:line``), for messages.
+
+    Examples:
+        Usually read by :func:`load_targets`; made directly, give the ``scale`` too:
+
+        >>> t = Target("newcomer_share", "range", stat="mean", low=0.4, high=0.6, scale=0.5)
+        >>> t.label, t.describe()
+        ('newcomer_share:mean', 'in [0.4, 0.6], mean over meetups')
     """
 
     output: str
@@ -143,6 +150,10 @@ class Target:
 
         Returns:
             E.g. ``"71 at step 364"``, ``"in [0.4, 0.6], mean over meetups"``.
+
+        Examples:
+            >>> Target("meetups_held", "value", at=364, value=71.0, scale=71.0).describe()
+            '71 at step 364'
         """
         if self.kind == "series":
             return (
@@ -159,6 +170,10 @@ class Target:
 
         Returns:
             A JSON-ready dict.
+
+        Examples:
+            >>> Target("meetups_held", "value", at=364, value=71.0, scale=71.0).to_dict()
+            {'label': 'meetups_held@364', 'output': 'meetups_held', 'kind': 'value', 'at': 364, 'value': 71.0, 'weight': 1.0, 'scale': 71.0}
         """
         out: dict[str, Any] = {"label": self.label, "output": self.output, "kind": self.kind}
         for name in ("at", "stat", "value", "low", "high"):
@@ -180,6 +195,11 @@ class Target:
 
         Returns:
             The target.
+
+        Examples:
+            >>> t = Target("meetups_held", "value", at=364, value=71.0, scale=71.0)
+            >>> Target.from_dict(t.to_dict()) == t
+            True
         """
         kw = {k: v for k, v in data.items() if k != "label"}
         kw["steps"] = tuple(int(s) for s in kw.get("steps", ()))
@@ -195,6 +215,15 @@ class Targets:
         items: The targets, in the order given.
         fit: Fit ranges from a ``[fit]`` table: ``{key: (low, high, log)}``.
         fit_origin: Where each fit range was written (``file:line``).
+
+    Examples:
+        >>> tg = load_targets({"targets": {"meetups_held": {"at": 364, "value": 71},
+        ...                                "newcomer_share": {"range": [0.4, 0.6]}},
+        ...                    "fit": {"community.lift": [0.05, 0.8]}})
+        >>> len(tg), [t.label for t in tg], tg.outputs
+        (2, ['meetups_held@364', 'newcomer_share:mean'], ['meetups_held', 'newcomer_share'])
+        >>> tg.fit
+        {'community.lift': (0.05, 0.8, False)}
     """
 
     items: list[Target] = field(default_factory=list)
@@ -223,6 +252,16 @@ class Targets:
 
         Raises:
             ValidationError: If a label appears in both.
+
+        Examples:
+            >>> a = load_targets({"targets": {"meetups_held": {"at": 364, "value": 71}}})
+            >>> b = load_targets({"targets": {"newcomer_share": {"range": [0.4, 0.6]}}})
+            >>> [t.label for t in a.merge(b)]
+            ['meetups_held@364', 'newcomer_share:mean']
+            >>> a.merge(a)
+            Traceback (most recent call last):
+            ...
+            sim.errors.ValidationError: meetups_held@364: given twice
         """
         seen = {t.label: t for t in self.items}
         for t in other.items:
@@ -245,6 +284,16 @@ class Targets:
         Raises:
             ValidationError: A name that is no target's label or output, or a weight
                 that is not a number > 0.
+
+        Examples:
+            >>> tg = load_targets({"targets": {"meetups_held": {"at": 364, "value": 71},
+            ...                                "newcomer_share": {"range": [0.4, 0.6]}}})
+            >>> [t.weight for t in tg.with_weights({"meetups_held": 2})]
+            [2.0, 1.0]
+            >>> tg.with_weights({"members": 2})
+            Traceback (most recent call last):
+            ...
+            sim.errors.ValidationError: --weight: members: no such target (targets: meetups_held@364, newcomer_share:mean, meetups_held, newcomer_share)
         """
         items = list(self.items)
         for name, w in weights.items():
@@ -270,6 +319,14 @@ class Targets:
         Raises:
             ValidationError: An output the model does not have (listing the valid
                 names), or a step beyond the horizon; no targets at all.
+
+        Examples:
+            >>> tg = load_targets({"targets": {"meetups_held": {"at": 364, "value": 71}}})
+            >>> tg.check(["meetups_held", "attendance"], 400, "wom")  # fine: no error
+            >>> tg.check(["meetups_held", "attendance"], 100, "wom")
+            Traceback (most recent call last):
+            ...
+            sim.errors.ValidationError: meetups_held@364: step 364 is beyond the scenario's horizon (steps = 100)
         """
         if not self.items:
             raise ValidationError(
@@ -848,15 +905,22 @@ def load_targets(
         The targets, in the order given.
 
     Raises:
-        ValidationError: A missing or unreadable file, a malformed table, a cell
-            that is not a number or is missing (naming the file and line), a range
-            reversed, a target given twice. (Output names are checked against the
-            model by :meth:`Targets.check`.)
+        DataFileError: A missing or unreadable file, a file that is neither
+            ``.toml`` nor ``.csv``, a CSV cell that is not a number or is missing
+            (naming the file and line).
+        ValidationError: A malformed table, a range reversed, a target given twice,
+            a date column without the step length. (Output names are checked
+            against the model by :meth:`Targets.check`.) :class:`DataFileError` is
+            a :class:`ValidationError` too.
 
     Examples:
         >>> frame = pd.DataFrame({"step": [0, 10], "cumulative_adopted": [0.0, 380.0]})
         >>> [t.label for t in load_targets([frame, {"targets": {"adopter": {"range": [1, 3]}}}])]
         ['cumulative_adopted:series', 'adopter:mean']
+        >>> load_targets("observed.xlsx")
+        Traceback (most recent call last):
+        ...
+        sim.errors.DataFileError: observed.xlsx: --targets: unknown targets file type: expected .toml (aggregate targets) or .csv (a series)
     """
     if isinstance(sources, Targets):
         return sources

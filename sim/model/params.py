@@ -155,7 +155,13 @@ class SusceptibilityDistribution(Distribution):
 
 
 class PeopleParams(_Section):
-    """Who the people are: enthusiasm (熱量), susceptibility, interest axis (関心軸)."""
+    """Who the people are: enthusiasm (熱量), susceptibility, interest axis (関心軸).
+
+    Examples:
+        >>> p = PeopleParams(interest="louvain")
+        >>> p.interest, round(p.enthusiasm.mean, 4), p.susceptibility.mean
+        ('louvain', 0.2857, 0.5)
+    """
 
     enthusiasm: Distribution = Field(
         default_factory=lambda: Distribution(kind="beta", a=2.0, b=5.0),
@@ -202,7 +208,13 @@ class PeopleParams(_Section):
 
 
 class TrustParams(_Section):
-    """Tie strength (the 'trust chain', トラストチェーン) on every arc, in [0, 1]."""
+    """Tie strength (the 'trust chain', トラストチェーン) on every arc, in [0, 1].
+
+    Examples:
+        >>> t = TrustParams(source="constant", value=0.5)
+        >>> t.value, t.floor  # the floor applies to source = "overlap" only
+        (0.5, 0.2)
+    """
 
     source: Literal["overlap", "attribute", "constant"] = Field(
         "overlap",
@@ -220,7 +232,13 @@ class TrustParams(_Section):
 
 
 class VendorParams(_Section):
-    """Vendor direct marketing, Sell-To (コミュニティに売る): external influence."""
+    """Vendor direct marketing, Sell-To (コミュニティに売る): external influence.
+
+    Examples:
+        >>> v = VendorParams(enabled=True, reach=500)
+        >>> v.reach * v.cost_per_contact, v.conversion  # weekly spend, default conversion
+        (500.0, 0.05)
+    """
 
     enabled: bool = Field(False, description="Switch the channel on.")
     reach: int = Field(100, ge=0, description="People contacted per week (with replacement).")
@@ -253,7 +271,13 @@ class VendorParams(_Section):
 
 
 class InfluencerParams(_Section):
-    """Paid influencers: high reach, low credibility, no heat passed on."""
+    """Paid influencers: high reach, low credibility, no heat passed on.
+
+    Examples:
+        >>> i = InfluencerParams(enabled=True, count=3)
+        >>> i.count * i.cost_per_step, i.credibility  # weekly spend, default credibility
+        (150.0, 0.02)
+    """
 
     enabled: bool = Field(False, description="Switch the channel on.")
     count: int = Field(5, ge=0, description="Number of paid influencers.")
@@ -289,7 +313,13 @@ class InfluencerParams(_Section):
 
 
 class WordOfMouthParams(_Section):
-    """Word of mouth between peers, Sell-Through (コミュニティを通じて売る)."""
+    """Word of mouth between peers, Sell-Through (コミュニティを通じて売る).
+
+    Examples:
+        >>> w = WordOfMouthParams(persuasion=0.3)
+        >>> w.persuasion, w.talk_prob, w.decay
+        (0.3, 0.2, 0.03)
+    """
 
     enabled: bool = Field(True, description="Switch peer talk by advocates on.")
     talk_prob: float = Field(
@@ -528,7 +558,13 @@ class FirstPinParams(_Section):
 
 
 class CommunityParams(_Section):
-    """The community: meetups, heat, invitations, admission, cap (Sell-Through)."""
+    """The community: meetups, heat, invitations, admission, cap (Sell-Through).
+
+    Examples:
+        >>> c = CommunityParams(cap=100, fee=0.1)
+        >>> c.cap, c.fee, c.admission, c.cadence
+        (100, 0.1, 'invited', 4)
+    """
 
     enabled: bool = Field(True, description="Run a community (with its first pin).")
     cadence: int = Field(
@@ -628,7 +664,13 @@ class CommunityParams(_Section):
 
 
 class ChurnParams(_Section):
-    """Churn of adopters, lower for community members (retention)."""
+    """Churn of adopters, lower for community members (retention).
+
+    Examples:
+        >>> c = ChurnParams(rate=0.01)
+        >>> c.rate * c.member_factor  # a member's weekly churn probability
+        0.005
+    """
 
     enabled: bool = Field(True, description="Switch churn on.")
     rate: float = Field(
@@ -650,6 +692,11 @@ class BudgetParams(_Section):
     A payment is made only if both the total and its channel's budget allow it; a
     channel whose money is out stops. Give every arm the same ``total`` (set it in the
     base scenario) to compare channel mixes at equal budget.
+
+    Examples:
+        >>> b = BudgetParams(total=5000.0, vendor=2000.0)
+        >>> b.total, b.vendor, b.influencer is None  # no influencer budget: unlimited
+        (5000.0, 2000.0, True)
     """
 
     total: float | None = Field(
@@ -669,7 +716,31 @@ class BudgetParams(_Section):
 
 
 class ModelParams(_Section):
-    """All the model's parameters, one section per mechanism."""
+    """All the model's parameters, one section per mechanism.
+
+    Build them from a plain dict with :func:`parse_params` (errors name the dotted key);
+    every section left out takes its defaults.
+
+    Attributes:
+        people: Who the people are (:class:`PeopleParams`).
+        trust: Tie strength on every arc (:class:`TrustParams`).
+        vendor: Vendor direct marketing, Sell-To (:class:`VendorParams`).
+        influencer: Paid influencers (:class:`InfluencerParams`).
+        word_of_mouth: Word of mouth between peers (:class:`WordOfMouthParams`).
+        first_pin: The community's first members (:class:`FirstPinParams`).
+        community: Meetups, invitations, admission, cap (:class:`CommunityParams`).
+        churn: Churn of adopters (:class:`ChurnParams`).
+        budget: Total and per-channel budgets (:class:`BudgetParams`).
+
+    Examples:
+        >>> p = ModelParams(community=CommunityParams(cap=100))
+        >>> p.community.cap, p.first_pin.size, p.vendor.enabled
+        (100, 20, False)
+        >>> parse_params({"community": {"cap": 10}})  # no room for the first pin
+        Traceback (most recent call last):
+        ...
+        sim.errors.ValidationError: community.cap: must be >= first_pin.size (20), got 10
+    """
 
     people: PeopleParams = Field(default_factory=PeopleParams)
     trust: TrustParams = Field(default_factory=TrustParams)
@@ -693,7 +764,28 @@ class ModelParams(_Section):
         return self
 
     def with_updates(self, updates: Mapping[str, Any]) -> ModelParams:
-        """A copy with dotted keys replaced, e.g. ``{"community.fee": 0.2}`` (validated)."""
+        """A copy with dotted keys replaced, e.g. ``{"community.fee": 0.2}`` (validated).
+
+        Args:
+            updates: ``{dotted key: value}``, keys relative to the parameters
+                (``"community.fee"``, ``"people.enthusiasm.a"``).
+
+        Returns:
+            New parameters (this object is left unchanged), validated as a whole.
+
+        Raises:
+            ValidationError: A key that is no parameter, or a value that is invalid
+                (naming its dotted key, as :func:`parse_params` does).
+
+        Examples:
+            >>> p = ModelParams().with_updates({"community.fee": 0.2, "vendor.enabled": True})
+            >>> p.community.fee, p.vendor.enabled
+            (0.2, True)
+            >>> ModelParams().with_updates({"community.fees": 0.2})
+            Traceback (most recent call last):
+            ...
+            sim.errors.ValidationError: community.fees: unknown parameter
+        """
         data = self.model_dump()
         for key, value in updates.items():
             parts = key.split(".")
