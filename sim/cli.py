@@ -245,6 +245,10 @@ def compare(
         float | None,
         typer.Option(help="Give every arm this budget.total (currency units; model wom)."),
     ] = None,
+    level: Annotated[
+        float,
+        typer.Option(help="Confidence level of every interval, in (0, 1)."),
+    ] = 0.95,
     out_dir: Annotated[
         Path | None, typer.Option("--out", help="Results folder (default: results/<name>-<time>).")
     ] = None,
@@ -275,6 +279,7 @@ def compare(
                 market_share=market_share,
                 replicates=replicates,
                 equal_budget=equal_budget,
+                level=level,
                 command=command,
             )
     except ValidationError as exc:
@@ -285,7 +290,8 @@ def compare(
     result.save(target, force=force)
     reps = result.results.meta.get("replicates")
     t = Table(
-        title=f"{sc.name} — seed {result.results.seed}, {reps} replicates: mean (95% CI)",
+        title=f"{sc.name} — seed {result.results.seed}, {reps} replicates: mean "
+        f"({100 * result.options['level']:.10g}% CI)",
         title_justify="left",
     )
     t.add_column("measure")
@@ -328,12 +334,19 @@ def validate(
 
 @app.command()
 def report(
-    results_dir: Annotated[Path, typer.Argument(help="A results folder from `wom run`.")],
+    results_dir: Annotated[
+        Path, typer.Argument(help="A results folder from `wom run` or `wom compare`.")
+    ],
 ) -> None:
-    """Rebuild report.html from a results folder."""
+    """Rebuild report.html from a results folder (a comparison's with its comparison)."""
+    from sim.experiments.compare import is_comparison
+    from sim.experiments.compare_report import write_comparison_report
     from sim.report import write_report
 
-    path = write_report(results_dir)
+    if is_comparison(results_dir):
+        path = write_comparison_report(results_dir)
+    else:
+        path = write_report(results_dir)
     out.print(f"report: {path}")
 
 
@@ -523,6 +536,178 @@ def analyze(
 
 
 @app.command()
+def calibrate(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
+    targets: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--targets",
+            help="Targets: a TOML file ([targets], [series], [fit]) or a CSV series "
+            "(step or date column, one column per output); repeatable.",
+        ),
+    ] = None,
+    fit: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fit",
+            help="A key to fit and its bounds: --fit word_of_mouth.persuasion=0.05:1 or "
+            "--fit vendor.conversion=1e-4:1e-1:log (repeatable).",
+        ),
+    ] = None,
+    trials: Annotated[int, typer.Option(help="Number of trials.")] = 100,
+    replicates: Annotated[
+        int | None, typer.Option(help="Replicates per trial (default: the scenario's).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Master seed (default: the scenario's).")] = None,
+    batch: Annotated[
+        int, typer.Option(help="Trials asked from the optimiser at once, run in parallel.")
+    ] = 8,
+    sampler: Annotated[str, typer.Option(help="tpe (default) or random.")] = "tpe",
+    arm: Annotated[
+        str | None, typer.Option(help="The arm to calibrate (default: the first).")
+    ] = None,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option("--weight", help="A target's weight: --weight meetups_held=2 (repeatable)."),
+    ] = None,
+    step_days: Annotated[
+        float | None,
+        typer.Option(help="Days per step for a series with dates (default 7 for model wom)."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="Output folder (default: results/<name>-calibration); rerun to resume."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Delete an existing calibration there and start over.")
+    ] = False,
+    report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
+    executor: Annotated[
+        str | None, typer.Option(help="local (processes, default) or dask.")
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes, local or in a local Dask cluster (default: all cores)."
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            "--address",
+            help="Address of a running Dask scheduler (tcp://host:8786).",
+        ),
+    ] = None,
+    connect_timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for the Dask scheduler.")
+    ] = 5.0,
+    log_every: Annotated[
+        int | None,
+        typer.Option(help="When not on a terminal: a log line every N trials (default: ~10%)."),
+    ] = None,
+) -> None:
+    """Fit scenario keys so that the model reproduces observed figures; rerun to resume."""
+    from sim.calibration.run import plan_calibration, run_calibration
+
+    command = "wom " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    plan = plan_calibration(
+        scenario,
+        [str(t) for t in targets or []] or [],
+        fit or None,
+        trials=trials,
+        replicates=replicates,
+        seed=seed,
+        batch=batch,
+        sampler=sampler,
+        arm=arm,
+        weights=weight or None,
+        step_days=step_days,
+        out=out_dir,
+        command=command,
+    )
+
+    def announce(p, stored: int, todo: int, where: str) -> None:
+        resumed = f", {stored} already done" if stored else ""
+        keys = ", ".join(x.key for x in p.space)
+        err.print(
+            f"calibrate {p.scenario.name}: {p.trials} trials{resumed} x {p.replicates} "
+            f"replicates, fitting {keys} to {len(p.targets)} target(s); seed {p.seed}, "
+            f"{p.sampler} in batches of {p.batch}; {where} -> {p.path}.partial",
+            markup=False,
+            highlight=False,
+        )
+
+    result = run_calibration(
+        plan,
+        executor=executor,
+        workers=workers,
+        scheduler=scheduler,
+        connect_timeout=connect_timeout,
+        force=force,
+        report=report,
+        log_every=log_every,
+        announce=announce,
+    )
+    u = result.uncertainty
+    out.print(
+        f"{plan.scenario.name}: best distance {u.best_distance:.4g} (trial {result.best_trial} "
+        f"of {len(result.trials)}); Monte Carlo noise {u.noise:.2g}; {u.n_accepted} trial(s) "
+        "within the noise of the best",
+        markup=False,
+        highlight=False,
+    )
+    t = Table(title="Fitted values", title_justify="left")
+    for col in ("key", "best", "range within the noise", "bounds"):
+        t.add_column(col, justify="left" if col == "key" else "right")
+    for p in result.space:
+        lo, hi = u.ranges[p.key]
+        t.add_row(p.key, f"{result.best[p.key]:.4g}", f"{lo:.4g} – {hi:.4g}", p.describe())
+    out.print(t)
+    best = result.trials.loc[result.trials["trial"] == result.best_trial].iloc[0]
+    g = Table(title="Targets", title_justify="left")
+    for col in ("target", "observed", "fitted model", "error"):
+        g.add_column(col, justify="left" if col == "target" else "right")
+    for tg in result.targets:
+        model = float(best.get(f"model.{tg.label}", float("nan")))
+        e = 100 * best[f"error.{tg.label}"]
+        if tg.kind == "series":
+            g.add_row(tg.label, tg.describe(), "curve", f"RMSE {e:.1f}%")
+        else:
+            g.add_row(tg.label, tg.describe(), f"{model:,.4g}", f"{e:+.1f}%")
+    out.print(g)
+    for note in u.notes:
+        out.print(f"note: {note}", markup=False, highlight=False)
+    done = "" if result.evaluated else " (already finished: nothing to run)"
+    where = f"  (open {result.path / 'report.html'})" if report else ""
+    out.print(f"results: {result.path}{where}{done}", markup=False, highlight=False)
+
+
+@app.command("app")
+def app_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario TOML file (model wom).")],
+    port: Annotated[int, typer.Option(help="Port to serve on (0: any free port).")] = 8765,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    arms: Annotated[
+        str | None,
+        typer.Option(help="Arm shown first, or two arms side by side: --arms A,B."),
+    ] = None,
+) -> None:
+    """Serve the strategists' dashboard of a scenario in the browser (Ctrl-C stops it)."""
+    from sim.app.server import serve
+
+    def announce(line: str) -> None:
+        out.print(line, markup=False, highlight=False)
+        out.file.flush()
+
+    serve(scenario, host=host, port=port, arms=arms, announce=announce)
+
+
+@app.command()
 def datasets() -> None:
     """List the bundled real networks (load them by name in a scenario's [network])."""
     from sim.network.datasets import list_datasets
@@ -582,4 +767,7 @@ if __name__ == "__main__":  # pragma: no cover
 
 def console() -> None:  # pragma: no cover - console-script shim
     """Console-script entry: exit with :func:`main`'s code."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # a terminal command draws only into files
     sys.exit(main())

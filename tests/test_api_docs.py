@@ -56,6 +56,7 @@ MODULES = (
     "sim.errors",
     "sim.plot",
     "sim.calibration",
+    "sim.app",
 )
 
 #: The main classes: their public properties must be exercised by their examples.

@@ -202,6 +202,10 @@ class WordOfMouthModel(mesa.Model):
         [10, 15, 31]
         >>> m.person(10).stage, m.enthusiasm.shape, int((m.stage_codes == 0).sum())
         ('advocate', (34,), 28)
+        >>> m.first_pin_ids.tolist(), int(m.members.sum()), m.influencer_ids.tolist()
+        ([10, 15, 31], 3, [])
+        >>> m.interest_labels[:2], int(m.interest_codes.max()) + 1 == len(m.interest_labels)
+        ([], True)
 
         Overrides as keywords, no agents (faster for large networks):
 
@@ -295,8 +299,8 @@ class WordOfMouthModel(mesa.Model):
             agents: Create a :class:`Person` agent per node (see the class).
 
         Returns:
-            The model, with ``scenario`` (the arm's resolved scenario) and ``arm`` (its
-            name) attributes.
+            The model, with ``arm_scenario`` (the arm's resolved scenario) and ``arm``
+            (its name) attributes.
 
         Raises:
             ValidationError: Unknown arm, a model other than ``wom``, or a value that
@@ -307,8 +311,8 @@ class WordOfMouthModel(mesa.Model):
             >>> m = WordOfMouthModel.from_scenario({"name": "x", "steps": 4,
             ...     "network": {"dataset": "karate"}, "model": {"name": "wom"},
             ...     "first_pin": {"size": 3}}, agents=False)
-            >>> m.arm, m.metrics["members"]
-            ('base', 3)
+            >>> m.arm, m.metrics["members"], m.arm_scenario.name
+            ('base', 3, 'x')
         """
         from sim.experiments.run import _scenario_context, build_network, wom_params
         from sim.scenario import Scenario, load_scenario
@@ -337,7 +341,9 @@ class WordOfMouthModel(mesa.Model):
         with _scenario_context(scenario, index if scenario.arms else None):
             net = build_network(sc.to_dict()["network"], base_dir=sc.base_dir, default_seed=sc.seed)
             model = cls(net, wom_params(sc), seed=sc.seed if seed is None else seed, agents=agents)
-        model.scenario = sc
+        # Not ``model.scenario``: Mesa's Model owns that name (its setter writes back
+        # into the object it is given).
+        model.arm_scenario = sc
         model.arm = name
         return model
 
@@ -397,3 +403,28 @@ class WordOfMouthModel(mesa.Model):
     def stage_codes(self) -> np.ndarray:
         """Everyone's stage code (index into ``kernels.STAGES``; read only by convention)."""
         return self._prep.pb[0, K.PB_STAGE]
+
+    @property
+    def members(self) -> np.ndarray:
+        """``bool`` per person: a member of the community now (a fresh array)."""
+        return self._prep.pb[0, K.PB_MEMBER] == K.MEMBER
+
+    @property
+    def first_pin_ids(self) -> np.ndarray:
+        """Node ids of the first pin (``int32``, empty without a community; a copy)."""
+        return np.array(self._prep.pins[0], dtype=np.int32)
+
+    @property
+    def influencer_ids(self) -> np.ndarray:
+        """Node ids of the paid influencers (``int32``, empty without them; a copy)."""
+        return np.array(self._prep.influencers[0], dtype=np.int32)
+
+    @property
+    def interest_codes(self) -> np.ndarray:
+        """Interest-group code per person (``-1``: none); labels in ``interest_labels``."""
+        return self._prep.structure.interest.copy()
+
+    @property
+    def interest_labels(self) -> list:
+        """The label of each interest code."""
+        return list(self._prep.structure.interest_labels)

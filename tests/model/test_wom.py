@@ -118,3 +118,19 @@ def test_batch_run_small_case(small_net):
     fast = simulate_wom(small_net, {"first_pin": {"size": 10}, "community": {"fee": 0.4}},
                         steps=8, seed=1).timeseries.iloc[-1]  # fmt: skip
     assert one.cumulative_adopted == fast.cumulative_adopted
+
+
+def test_from_scenario_twice_on_one_scenario():
+    """Mesa's Model.scenario setter writes into what it is given: we must not use it."""
+    from sim.scenario import load_scenario
+
+    sc = load_scenario(
+        {"name": "x", "steps": 3, "network": {"dataset": "karate"}, "model": {"name": "wom"},
+         "first_pin": {"size": 3}}
+    )  # fmt: skip
+    a = WordOfMouthModel.from_scenario(sc, agents=False)
+    b = WordOfMouthModel.from_scenario(sc, agents=False)
+    assert sc.model.name == "wom" and a.arm_scenario.model.name == "wom"
+    a.step()
+    b.step()
+    pd.testing.assert_series_equal(pd.Series(a.metrics), pd.Series(b.metrics))

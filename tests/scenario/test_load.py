@@ -78,7 +78,7 @@ ERRORS = [
         _swap("steps = 52", "steps = 52\ncolour = 1"),
         "x.toml:5:1: colour: unknown key 'colour' (allowed: name, description, seed, replicates, "
         "steps, network, model, seeding, people, trust, vendor, influencer, word_of_mouth, "
-        "first_pin, community, churn, budget, arms, outputs, sweep)",
+        "first_pin, community, churn, budget, arms, outputs, sweep, targets)",
     ),
     (
         _swap("m = 3", "m = 3\nfoo = 1"),
@@ -323,7 +323,7 @@ def test_a_bare_word_for_ic_p_is_an_edge_attribute_name(write):
             ["colour=red"],
             "--set: colour: unknown key 'colour' (allowed: name, description, seed, replicates, "
             "steps, network, model, seeding, people, trust, vendor, influencer, word_of_mouth, "
-            "first_pin, community, churn, budget, arms, outputs, sweep)",
+            "first_pin, community, churn, budget, arms, outputs, sweep, targets)",
         ),
         (["model.p=7"], "--set: model.p: must be in [0, 1], got 7"),
         (["network.n=many"], "--set: network.n: must be an integer, got 'many'"),
