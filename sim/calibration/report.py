@@ -31,6 +31,7 @@ from sim.report import _CSS, _png
 
 __all__ = [
     "best_so_far",
+    "output_unit",
     "pairs_figure",
     "profile_figure",
     "progress_figure",
@@ -42,6 +43,34 @@ _MODEL = "#1f77b4"
 _TARGET = "#d62728"
 _ACCEPTED = "#2ca02c"
 _BAND = 0.9
+
+
+def output_unit(output: str) -> str:
+    """The unit of a model output, for an axis label.
+
+    Args:
+        output: A time-series column (or a derived output).
+
+    Returns:
+        E.g. ``"people"``, ``"share, 0-1"``, ``"currency units"``.
+
+    Examples:
+        >>> output_unit("community_members"), output_unit("newcomer_share"), output_unit("spend")
+        ('people', 'share, 0-1', 'currency units')
+    """
+    if output.endswith(("_share", "share")) or output in ("cohesion",):
+        return "share, 0-1"
+    if output in ("heat", "mean_enthusiasm", "attendee_enthusiasm"):
+        return "enthusiasm, 0-1"
+    if output.startswith("spend") or output == "cost_per_adopter":
+        return "currency units"
+    if output.startswith("meetup"):
+        return "meetups"
+    if "chain_depth" in output:
+        return "referral steps"
+    if output in ("talks", "invitations", "outward_posts", "vendor_contacts"):
+        return "count"
+    return "people"
 
 
 def best_so_far(distances: Any) -> np.ndarray:
@@ -149,6 +178,7 @@ def target_figure(
         if unit:
             ax.set_title(f"{output} (derived)", fontsize=10)
         ax.set_xlabel(step_label)
+        ax.set_ylabel(output_unit(output))
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7, loc="best")
     for k in range(n, nrows * ncols):
