@@ -22,6 +22,7 @@ References:
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,12 +185,29 @@ def overlap_trust(net: Network, floor: float) -> np.ndarray:
     return out
 
 
+#: Overlap trust per (network object, floor): a sweep or a calibration runs many
+#: points on one (memoised) network, and the overlap is the costliest part of
+#: preparing a run. Entries go when their network is garbage-collected. Shared
+#: arrays: nothing writes a structure's trust.
+_OVERLAP_CACHE: dict[tuple[int, float], np.ndarray] = {}
+
+
+def _cached_overlap(net: Network, floor: float) -> np.ndarray:
+    key = (id(net), float(floor))
+    trust = _OVERLAP_CACHE.get(key)
+    if trust is None:
+        trust = overlap_trust(net, floor)
+        _OVERLAP_CACHE[key] = trust
+        weakref.finalize(net, _OVERLAP_CACHE.pop, key, None)
+    return trust
+
+
 def _trust(net: Network, params: ModelParams) -> np.ndarray:
     t = params.trust
     if t.source == "constant":
         return np.full(net.num_arcs, t.value, dtype=np.float64)
     if t.source == "overlap":
-        return overlap_trust(net, t.floor)
+        return _cached_overlap(net, t.floor)
     name = t.attribute
     if name in net.edge_attrs:
         raw = net.edge_attrs[name]

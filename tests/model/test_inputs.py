@@ -354,3 +354,23 @@ def test_first_pin_enthusiasm_floor(small_net):
 def test_no_community_no_first_pin(small_net):
     prep = prepare(small_net, {"community": {"enabled": False}}, seed=1)
     assert prep.pins.shape == (1, 0)
+
+
+def test_overlap_trust_is_computed_once_per_network():
+    """A sweep's points share the network object: the overlap is not recomputed."""
+    import gc
+
+    from sim.model import population
+
+    net = from_networkx(nx.karate_club_graph())
+    params = parse_params({"trust": {"source": "overlap", "floor": 0.1}})
+    a = build_structure(net, params).trust
+    assert build_structure(net, params).trust is a  # shared, not recomputed
+    np.testing.assert_array_equal(a, overlap_trust(net, 0.1))
+    other = parse_params({"trust": {"source": "overlap", "floor": 0.2}})
+    assert build_structure(net, other).trust is not a  # keyed by the floor too
+    key = (id(net), 0.1)
+    assert key in population._OVERLAP_CACHE
+    del net, a
+    gc.collect()
+    assert key not in population._OVERLAP_CACHE  # gone with its network
