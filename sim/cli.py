@@ -350,6 +350,23 @@ def report(
     out.print(f"report: {path}")
 
 
+# Where runs go, shared by `wom sweep` and `wom calibrate`.
+ExecutorOption = Annotated[str | None, typer.Option(help="local (processes, default) or dask.")]
+WorkersOption = Annotated[
+    int | None,
+    typer.Option(help="Worker processes, local or in a local Dask cluster (default: all cores)."),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", "--address", help="Address of a running Dask scheduler (tcp://host:8786)."
+    ),
+]
+ConnectTimeoutOption = Annotated[
+    float, typer.Option(help="Seconds to wait for the Dask scheduler.")
+]
+
+
 @app.command()
 def sweep(
     scenario: Annotated[Path, typer.Argument(help="Scenario TOML file.")],
@@ -396,22 +413,10 @@ def sweep(
         bool | None,
         typer.Option("--timeseries/--no-timeseries", help="Keep per-step rows (default: no)."),
     ] = None,
-    executor: Annotated[
-        str | None, typer.Option(help="local (processes, default) or dask.")
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            help="Worker processes, local or in a local Dask cluster (default: all cores)."
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(help="Address of a running Dask scheduler, e.g. tcp://host:8786."),
-    ] = None,
-    connect_timeout: Annotated[
-        float, typer.Option(help="Seconds to wait for the Dask scheduler.")
-    ] = 5.0,
+    executor: ExecutorOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    connect_timeout: ConnectTimeoutOption = 5.0,
     log_every: Annotated[
         int | None,
         typer.Option(help="When not on a terminal: a log line every N runs (default: ~10%)."),
@@ -584,26 +589,10 @@ def calibrate(
         bool, typer.Option("--force", help="Delete an existing calibration there and start over.")
     ] = False,
     report: Annotated[bool, typer.Option("--report/--no-report", help="Write report.html.")] = True,
-    executor: Annotated[
-        str | None, typer.Option(help="local (processes, default) or dask.")
-    ] = None,
-    workers: Annotated[
-        int | None,
-        typer.Option(
-            help="Worker processes, local or in a local Dask cluster (default: all cores)."
-        ),
-    ] = None,
-    scheduler: Annotated[
-        str | None,
-        typer.Option(
-            "--scheduler",
-            "--address",
-            help="Address of a running Dask scheduler (tcp://host:8786).",
-        ),
-    ] = None,
-    connect_timeout: Annotated[
-        float, typer.Option(help="Seconds to wait for the Dask scheduler.")
-    ] = 5.0,
+    executor: ExecutorOption = None,
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    connect_timeout: ConnectTimeoutOption = 5.0,
     log_every: Annotated[
         int | None,
         typer.Option(help="When not on a terminal: a log line every N trials (default: ~10%)."),

@@ -75,29 +75,11 @@ class TrialProgress:
         is_tty = bool(getattr(stream, "isatty", lambda: False)())
         self.log = on and not is_tty
         if on and is_tty:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
+            from sim.experiments.progress_bar import progress_bar
 
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("trials · best distance {task.fields[best]}"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                console=Console(file=stream),
-                transient=False,
+            self.bar, self.task = progress_bar(
+                stream, label, total, "trials · best distance {task.fields[best]}", best="-"
             )
-            self.bar.start()
-            self.task = self.bar.add_task(label, total=total, best="-")
 
     def advance(self, distance: float) -> None:
         """Count one finished trial.

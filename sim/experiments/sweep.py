@@ -629,29 +629,16 @@ class _Progress:
         is_tty = bool(getattr(stream, "isatty", lambda: False)())
         self.log = (progress is None or progress is True) and not is_tty
         if (progress is None or progress is True) and is_tty:
-            from rich.console import Console
-            from rich.progress import (
-                BarColumn,
-                MofNCompleteColumn,
-                Progress,
-                TextColumn,
-                TimeElapsedColumn,
-                TimeRemainingColumn,
-            )
+            from sim.experiments.progress_bar import progress_bar
 
-            self.bar = Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TextColumn("runs · {task.fields[rate]} · {task.fields[failed]}"),
-                TimeElapsedColumn(),
-                TextColumn("ETA"),
-                TimeRemainingColumn(),
-                console=Console(file=stream),
-                transient=False,
+            self.bar, self.task = progress_bar(
+                stream,
+                label,
+                total,
+                "runs · {task.fields[rate]} · {task.fields[failed]}",
+                rate="- runs/s",
+                failed="0 failed",
             )
-            self.bar.start()
-            self.task = self.bar.add_task(label, total=total, rate="- runs/s", failed="0 failed")
 
     def advance(self, runs: int, failed: int) -> None:
         self.count += runs
