@@ -202,10 +202,10 @@ def _wom_html(results: Results, band: float) -> str:
     return "\n".join(parts)
 
 
-def render_report(results: Results, *, top_html: str = "") -> str:
+def render_report(results: Results, *, top_html: str = "", level: float = 0.95) -> str:
     """The report as an HTML string.
 
-    Sections: what was run; the per-arm table (mean final adopters with its 95%
+    Sections: what was run; the per-arm table (mean final adopters with its
     confidence interval, the range of outcomes, time to half); adoption curves with
     bands; the final-size distribution; run metadata and the resolved scenario.
 
@@ -213,12 +213,22 @@ def render_report(results: Results, *, top_html: str = "") -> str:
         results: The results to report.
         top_html: HTML placed right after the introduction, before the per-arm
             summary (``wom compare`` puts its comparison there).
+        level: Confidence level of the mean's interval in the per-arm table
+            (``wom compare`` passes its ``--level``, so the whole report uses one).
+            The range of outcomes stays the central 95% of runs; the bands of the
+            curves follow ``outputs.band``.
     """
     meta = results.meta
     sc = results.scenario
     name = meta.get("scenario") or (sc.name if sc is not None else "run")
     desc = getattr(sc, "description", "") if sc is not None else ""
     table = arm_table(results.summary)
+    if level != 0.95:  # the range of runs stays the 2.5th-97.5th percentiles
+        ci = arm_table(results.summary, level=level)
+        table[["final_adopted_ci_low", "final_adopted_ci_high"]] = ci[
+            ["final_adopted_ci_low", "final_adopted_ci_high"]
+        ]
+    ci_text = f"{100 * level:.10g}% CI"
     band = 0.9
     if sc is not None:
         band = getattr(getattr(sc, "outputs", None), "band", band) or band
@@ -252,10 +262,10 @@ Every arm uses the same random streams, so differences between arms are not nois
 {top_html}
 <h2>Summary per arm</h2>
 <table><tr><th>arm</th><th>replicates</th><th>mean final adopters (people)</th>
-<th>95% CI of the mean</th><th>95% of runs between</th><th>share of network</th>
+<th>{ci_text} of the mean</th><th>95% of runs between</th><th>share of network</th>
 <th>median {step_label}s to half of final</th></tr>
 {"".join(rows)}</table>
-<p class="muted">“95% CI of the mean”: where the average would lie if the experiment were repeated
+<p class="muted">“{ci_text} of the mean”: where the average would lie if the experiment were repeated
 (Student-t). “95% of runs between”: the 2.5th and 97.5th percentiles of individual runs.</p>
 {_wom_html(results, band) if wom else ""}
 <h2>Adoption over time</h2>

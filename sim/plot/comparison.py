@@ -36,6 +36,9 @@ def _shown(row) -> tuple[float, float, float]:
 def measure_bars(table: pd.DataFrame, *, axes=None, ncols: int = 3, level: float = 0.95):
     """One small panel per measure: a bar per arm (the mean) with its CI.
 
+    An arm with replicates left out of its mean (no value there) says how many at the
+    top of its panel ("2 missing"), in a band kept clear of the bars.
+
     Args:
         table: A comparison table (:attr:`sim.experiments.compare.Comparison.table`):
             ``arm``, ``measure``, ``label``, ``unit``, ``better``, ``mean``, ``ci_low``,
@@ -78,6 +81,7 @@ def measure_bars(table: pd.DataFrame, *, axes=None, ncols: int = 3, level: float
     for ax, measure in zip(axes, measures, strict=False):
         rows = table[table["measure"] == measure].set_index("arm").reindex(arms)
         first = rows.iloc[0]
+        missing_at = {}
         for i, arm in enumerate(arms):
             r = rows.loc[arm]
             mean, lo, hi = _shown(r)
@@ -91,8 +95,7 @@ def measure_bars(table: pd.DataFrame, *, axes=None, ncols: int = 3, level: float
                    error_kw={"lw": 1.2, "ecolor": "#222"})  # fmt: skip
             missing = int(r.get("missing", 0) or 0)
             if missing:
-                ax.text(i, hi if not np.isnan(hi) else mean, f"{missing} missing", ha="center",
-                        va="bottom", fontsize=7, color="#666")  # fmt: skip
+                missing_at[i] = missing
         unit = "%" if first["unit"] == "percentage points" else first["unit"]
         ax.set_title(f"{first['label']}\n({first['better']} is better)", fontsize=9)
         ax.set_ylabel(unit, fontsize=8)
@@ -101,6 +104,12 @@ def measure_bars(table: pd.DataFrame, *, axes=None, ncols: int = 3, level: float
         ax.tick_params(axis="y", labelsize=8)
         ax.grid(axis="y", alpha=0.3)
         ax.set_ylim(bottom=min(0, ax.get_ylim()[0]))
+        if missing_at:  # a band above the highest interval, under the title: no collision
+            low, high = ax.get_ylim()
+            ax.set_ylim(low, high + 0.3 * (high - low))
+            for i, missing in missing_at.items():
+                ax.text(i, 0.98, f"{missing}\nmissing", ha="center", va="top", fontsize=6.5,
+                        color="#666", linespacing=1.0, transform=ax.get_xaxis_transform())  # fmt: skip
     axes[0].figure.suptitle(f"Mean per arm with its {level:.0%} confidence interval", fontsize=10)
     return axes
 
