@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import OrderedDict
 
 import ipyvue
@@ -79,9 +78,10 @@ def test_a_lever_applies_on_reset_and_a_bad_one_is_explained(monkeypatch):
     assert summary_lines(rc, "adopters") == ["community: 7 customers (first pin 7)"]
 
 
-def test_a_step_of_a_5000_person_network_renders_well_under_a_second(monkeypatch, tmp_path):
-    # ca-GrQc, 5,242 people, both arms side by side. The layout is computed once per
-    # network and is not what is timed: random positions draw as fast as real ones.
+def test_a_5000_person_network_steps_side_by_side(monkeypatch, tmp_path):
+    """ca-GrQc (5,242 people), two arms: Step updates both (speed: benchmarks/bench_app.py)."""
+
+    # The layout is computed once per network and is not what is tested here.
     def no_layout(net, max_nodes, seed=0, **_):
         xy = np.random.default_rng(seed).random((net.num_nodes, 2))
         return pd.DataFrame({"id": np.arange(net.num_nodes), "x": xy[:, 0], "y": xy[:, 1]})
@@ -96,17 +96,15 @@ def test_a_step_of_a_5000_person_network_renders_well_under_a_second(monkeypatch
     )
     page._SOURCES.clear()
     rc = _render(monkeypatch, str(scenario), "vendor,influencers")
-    step = _button(rc, "Step")
-    step.click()  # the first step warms matplotlib's caches
-    times = []
+    images = _images(rc)
     for _ in range(3):
-        started = time.process_time()
-        step.click()
-        times.append(time.process_time() - started)
-    assert summary_lines(rc, "adopters")[0].startswith("vendor: ")
-    # CPU time of this process, so that other jobs on a shared machine don't count.
-    print("step+render CPU seconds", times)
-    assert min(times) < 0.6, times
+        _button(rc, "Step").click()
+    lines = summary_lines(rc, "adopters")
+    assert [line.split(":")[0] for line in lines] == ["vendor", "influencers"]
+    after = _images(rc)
+    assert after[0] != images[0] and after[1] != images[1]  # the network, customers by channel
+    headline = [w.children[0] for w in rc.find(ipyvue.Html, class_="wom-headline").widgets]
+    assert all("week 3 of 52" in h for h in headline), headline
 
 
 @pytest.fixture(autouse=True)
