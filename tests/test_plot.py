@@ -353,3 +353,32 @@ def test_report_ties_channel_columns_to_their_colours():
         head = _channel_th(channel)
         assert f'style="background:{color}"></span>' in head, channel
         assert head.replace("</span>", "").endswith(f"{plot.CHANNEL_LABELS[channel]}</th>")
+
+
+def test_cost_vs_reach_names_arms_inline_or_in_a_legend_when_they_crowd():
+    def table(points):
+        rows = []
+        for arm, (reach, cost) in points.items():
+            rows.append(
+                {
+                    "arm": arm,
+                    "measure": "final_adopted",
+                    "label": "final adopters",
+                    "unit": "people",
+                    "better": "higher",
+                    "mean": reach,
+                    "ci_low": reach - 5,
+                    "ci_high": reach + 5,
+                }
+            )
+            rows.append({"arm": arm, "measure": "cost_per_adopter", "label": "cost",
+                         "unit": "currency units", "better": "lower", "mean": cost,
+                         "ci_low": cost - 0.2, "ci_high": cost + 0.2})  # fmt: skip
+        return pd.DataFrame(rows)
+
+    apart = plot.cost_vs_reach(table({"vendor": (100, 30.0), "community": (600, 4.0)}))
+    assert sorted(t.get_text() for t in apart.texts) == ["community", "vendor"]
+    assert apart.get_legend() is None
+    crowd = plot.cost_vs_reach(table({"degree": (470, 5.6), "RIS": (469, 5.65), "x": (100, 9)}))
+    assert len(crowd.texts) == 0 and crowd.get_legend() is not None
+    assert [t.get_text() for t in crowd.get_legend().get_texts()] == ["degree", "RIS", "x"]

@@ -825,7 +825,8 @@ def compare(
             model ``wom`` only): compares channel mixes at equal money.
         level: Confidence level of every interval, and ``1 - level`` the
             significance threshold.
-        progress: Called as ``progress(arm, replicates_done)`` after each arm.
+        progress: Called as ``progress(arm, replicates_done)`` after each arm (``None``
+            or ``False``: nothing reported).
         command: The command line, for the record.
 
     Returns:

@@ -156,7 +156,8 @@ def run(
         scenario: A :class:`sim.scenario.Scenario`, a path to a TOML file, or a dict.
         replicates: Override the scenario's number of replicates.
         seed: Override the scenario's master seed.
-        progress: Called as ``progress(arm, replicates_done)`` after each arm.
+        progress: Called as ``progress(arm, replicates_done)`` after each arm
+            (``None`` or ``False``: nothing reported).
         command: The command line, for the record.
 
     Returns:
@@ -164,7 +165,8 @@ def run(
         (``arm``, ``replicate``, ``seed``, ...), the resolved scenario and metadata.
 
     Raises:
-        ValidationError: For any invalid scenario value, naming the key.
+        ValidationError: For any invalid scenario value, naming the key, or a
+            ``progress`` that is not a function.
 
     Examples:
         >>> import sim
@@ -190,6 +192,13 @@ def run(
         overrides["seed"] = check_int(seed, "seed", minimum=0)
     if overrides:
         scenario = scenario.model_copy(update=overrides)
+    if progress is False:  # like sim.sweep's progress=False: nothing reported
+        progress = None
+    if progress is not None and not callable(progress):
+        raise ValidationError(
+            f"must be a function progress(arm, replicates_done), None or False, got {progress!r}",
+            key="progress",
+        )
     started = time.time()
     nets: dict[str, Network | None] = {}
     ts_parts, sm_parts, arm_names = [], [], []

@@ -153,6 +153,7 @@ def cost_vs_reach(table: pd.DataFrame, *, ax=None, level: float = 0.95):
         ax.text(0.5, 0.5, "no cost measured (model without a budget)", ha="center",
                 transform=ax.transAxes)  # fmt: skip
         return ax
+    points = []
     for arm in arms:
         if arm not in cost.index or np.isnan(cost.loc[arm, "mean"]):
             continue
@@ -160,8 +161,7 @@ def cost_vs_reach(table: pd.DataFrame, *, ax=None, level: float = 0.95):
         y, yl, yh = cost.loc[arm, ["mean", "ci_low", "ci_high"]]
         ax.errorbar(x, y, xerr=[[x - xl], [xh - x]], yerr=[[y - yl], [yh - y]], fmt="o",
                     color=colors[arm], ms=7, capsize=4, lw=1.5, label=str(arm))  # fmt: skip
-        ax.annotate(str(arm), (x, y), textcoords="offset points", xytext=(8, 6), fontsize=9,
-                    color=colors[arm])  # fmt: skip
+        points.append((str(arm), float(xh), float(y), colors[arm]))  # right end of its CI
     ax.set_xlabel(f"final adopters (people, mean with {level:.0%} CI)")
     ax.set_ylabel(f"cost per customer won\n(currency units, mean with {level:.0%} CI)")
     ax.set_title("Cost against reach (down and right is better)")
@@ -169,4 +169,31 @@ def cost_vs_reach(table: pd.DataFrame, *, ax=None, level: float = 0.95):
     ax.set_xlim(0, 1.2 * right if right == right and right > 0 else None)
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
+    _label_points(ax, points)
     return ax
+
+
+def _label_points(ax, points: list[tuple[str, float, float, object]]) -> None:
+    """Name each point beside its interval, or in a legend when the names would collide.
+
+    In display space (points, 9 pt text): each name goes 4 pt right of the right end
+    of its point's interval, centred on it. If two names would overlap (arms with
+    similar reach and cost), a legend names the arms instead.
+    """
+    fontsize, line = 9.0, 11.0  # points
+    to_points = 72.0 / ax.figure.dpi
+    boxes = []
+    for name, x, y, _ in points:
+        px, py = (ax.transData.transform((x, y)) * to_points).tolist()
+        boxes.append((px + 4, px + 4 + 0.6 * fontsize * len(name), py - 4, py - 4 + line))
+    collide = any(
+        a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+    )
+    if collide:
+        ax.legend(fontsize=8, loc="upper right", title="arm", title_fontsize=8)
+        return
+    for name, x, y, color in points:
+        ax.annotate(name, (x, y), textcoords="offset points", xytext=(4, -4), fontsize=fontsize,
+                    color=color)  # fmt: skip

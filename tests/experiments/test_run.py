@@ -77,3 +77,17 @@ def test_tidy_columns():
 def test_bad_override_is_a_validation_error():
     with pytest.raises(ValidationError, match="replicates"):
         sim.run(sim.load_scenario(BASE), replicates=0)
+
+
+def test_progress_false_or_a_function_but_nothing_else():
+    import sim
+    from sim.errors import ValidationError
+
+    sc = {"name": "p", "replicates": 2, "network": {"dataset": "karate"},
+          "model": {"name": "ic", "p": 0.1}, "seeding": {"k": 1}}  # fmt: skip
+    seen = []
+    sim.run(sc, progress=lambda arm, done: seen.append((arm, done)))
+    assert seen == [("base", 2)]
+    assert len(sim.run(sc, progress=False).summary) == 2
+    with pytest.raises(ValidationError, match="progress: must be a function"):
+        sim.run(sc, progress=True)
