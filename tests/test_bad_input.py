@@ -162,3 +162,24 @@ def test_output_folder_not_writable(tmp_path, capsys):
     code = main(["run", str(path), "--out", str(blocker / "out")])
     err = capsys.readouterr().err
     assert code == 2 and "cannot write" in err
+
+
+def test_runtime_errors_show_the_path_as_the_user_typed_it(tmp_path, capsys, monkeypatch):
+    """Run-time errors name the scenario like load-time ones: relative when typed so."""
+    path = _scenario(
+        tmp_path,
+        """\
+        name = "x"
+        [network]
+        dataset = "karate"
+        [model]
+        name = "ic"
+        p = 0.5
+        [seeding]
+        nodes = [0, 1, 999]
+        """,
+    )
+    monkeypatch.chdir(tmp_path)
+    code, err = _run(type(path)(path.name), capsys)
+    assert code == 2
+    assert err.startswith("error: s.toml:8:9: seeding.nodes:"), err

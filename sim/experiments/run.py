@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import platform
 import sys
 import time
@@ -380,6 +381,16 @@ def _label_column(values: pd.Series) -> pd.Series:
     return values.map(lambda v: None if v is None or v != v else str(v)).astype(object)
 
 
+def _shown_path(path) -> str:
+    """A scenario path as a user would type it: relative to the working folder when
+    inside it (as load-time errors show it), absolute otherwise."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if rel.startswith(os.pardir) else rel
+
+
 class _scenario_context:  # noqa: N801 - a context manager
     """Point a runtime ValidationError at the scenario file, line and column.
 
@@ -403,6 +414,8 @@ class _scenario_context:  # noqa: N801 - a context manager
             return False
         from sim.scenario.positions import find_positions, parse_dotted_key
 
+        shown = _shown_path(path)
+
         try:
             spans = find_positions(Path(path).read_text(encoding="utf-8"))
             keys = parse_dotted_key(exc.key)
@@ -414,12 +427,12 @@ class _scenario_context:  # noqa: N801 - a context manager
         for cand in candidates:
             span = spans.get(cand)
             if span is not None:
-                exc.file, exc.line, exc.col = str(path), span.value.line, span.value.col
+                exc.file, exc.line, exc.col = shown, span.value.line, span.value.col
                 return False
         for j in range(len(keys) - 1, 0, -1):  # not written: its nearest written table
             span = spans.get(tuple(keys[:j]))
             if span is not None:
-                exc.file, exc.line, exc.col = str(path), span.key.line, span.key.col
+                exc.file, exc.line, exc.col = shown, span.key.line, span.key.col
                 return False
-        exc.file = str(path)
+        exc.file = shown
         return False
