@@ -40,20 +40,21 @@ def test_malformed_edge_list_names_its_line(tmp_path, capsys):
     assert "net.txt:4" in err and "Traceback" not in err and err.count("\n") == 0
 
 
+#: Seeds naming a node the network does not have (line 8, column 9).
+MISSING_SEED = """\
+name = "x"
+[network]
+dataset = "karate"
+[model]
+name = "ic"
+p = 0.5
+[seeding]
+nodes = [0, 1, 999]
+"""
+
+
 def test_seeds_not_in_network(tmp_path, capsys):
-    path = _scenario(
-        tmp_path,
-        """\
-        name = "x"
-        [network]
-        dataset = "karate"
-        [model]
-        name = "ic"
-        p = 0.5
-        [seeding]
-        nodes = [0, 1, 999]
-        """,
-    )
+    path = _scenario(tmp_path, MISSING_SEED)
     code, err = _run(path, capsys)
     assert code == 2
     assert f"{path}:8:9: seeding.nodes:" in err and "999" in err
@@ -166,19 +167,7 @@ def test_output_folder_not_writable(tmp_path, capsys):
 
 def test_runtime_errors_show_the_path_as_the_user_typed_it(tmp_path, capsys, monkeypatch):
     """Run-time errors name the scenario like load-time ones: relative when typed so."""
-    path = _scenario(
-        tmp_path,
-        """\
-        name = "x"
-        [network]
-        dataset = "karate"
-        [model]
-        name = "ic"
-        p = 0.5
-        [seeding]
-        nodes = [0, 1, 999]
-        """,
-    )
+    path = _scenario(tmp_path, MISSING_SEED)
     monkeypatch.chdir(tmp_path)
     code, err = _run(type(path)(path.name), capsys)
     assert code == 2
