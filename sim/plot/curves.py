@@ -53,6 +53,14 @@ __all__ = [
 FUNNEL_ORDER = ("advocate", "adopter", "churned", "aware", "unaware")
 
 
+def _arm_panels(axes, n: int, *, width: float, extra: float, height: float) -> np.ndarray:
+    """One panel per arm in a row, sharing the y axis (a new figure), or the axes given."""
+    if axes is None:
+        _, grid = new_figure(1, n, figsize=(width * n + extra, height), sharey=True, squeeze=False)
+        return grid[0]
+    return np.atleast_1d(np.asarray(axes, dtype=object))
+
+
 def _band(band: float) -> tuple[float, float]:
     if not 0 < band < 1:
         raise ValidationError(f"must be in (0, 1), got {band!r}", key="band")
@@ -237,19 +245,9 @@ def funnel(
     ts, _ = frames(results)
     need_columns(ts, FUNNEL_ORDER, "the funnel")
     arms = pick_arms(ts, arm)
-    if axes is None:
-        fig, grid = new_figure(
-            1,
-            len(arms),
-            figsize=(3.4 * len(arms) + 1.6, 3.9),
-            sharey=True,
-            squeeze=False,
-        )
-        axes = grid[0]
-    else:
-        axes = np.atleast_1d(np.asarray(axes, dtype=object))
-        if len(axes) != len(arms):
-            raise ValidationError(f"got {len(axes)} Axes for {len(arms)} arm(s)", key="axes")
+    axes = _arm_panels(axes, len(arms), width=3.4, extra=1.6, height=3.9)
+    if len(axes) != len(arms):
+        raise ValidationError(f"got {len(axes)} Axes for {len(arms)} arm(s)", key="axes")
     for ax, a in zip(axes, arms, strict=True):
         g = rows_of(ts, a)
         mean = g.groupby("step")[list(FUNNEL_ORDER)].mean()
@@ -377,15 +375,7 @@ def channel_curves(results, *, axes=None, step_label: str = "week"):
     if not channels:
         need_columns(ts, ["cum_first_pin"], "customers by channel over time")
     arms = arms_of(ts)
-    if axes is None:
-        _, axes = new_figure(
-            1,
-            len(arms),
-            figsize=(3.2 * len(arms) + 0.6, 3.6),
-            sharey=True,
-            squeeze=False,
-        )
-        axes = axes[0]
+    axes = _arm_panels(axes, len(arms), width=3.2, extra=0.6, height=3.6)
     for ax, arm in zip(axes, arms, strict=True):
         g = rows_of(ts, arm)
         mean = g.groupby("step")[[f"cum_{c}" for c in channels]].mean()
