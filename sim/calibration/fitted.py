@@ -30,13 +30,13 @@ def _edit(text: str, values: Mapping[str, Any], before: Mapping[str, Any], top: 
     import tomlkit
     from tomlkit.items import Item
 
-    from sim.experiments.sweep import _key_path
+    from sim.experiments.scenario_points import key_path
 
     doc = tomlkit.parse(text)
     for key, value in top.items():
         doc[key] = value
     for key, value in values.items():
-        path = _key_path(key)
+        path = key_path(key)
         node: Any = doc
         for part in path[:-1]:
             if part not in node:
@@ -85,11 +85,11 @@ def fitted_toml(
     Raises:
         SimError: If no text reproducing the fitted scenario could be made.
     """
-    from sim.experiments.sweep import _absolute_files
+    from sim.experiments.scenario_points import absolute_files
     from sim.scenario import load_scenario, loads_scenario
 
     want = expected.to_dict()
-    _absolute_files(want, expected.base_dir)
+    absolute_files(want, expected.base_dir)
     candidates = []
     if source_text is not None and not expected.arms:
         top = {"seed": expected.seed, "replicates": expected.replicates}
@@ -114,7 +114,7 @@ def fitted_toml(
             got = loads_scenario(full, source_path=path).to_dict()
         except Exception:  # try the next candidate
             continue
-        _absolute_files(got, path.parent)
+        absolute_files(got, path.parent)
         if got == want:
             return full
     raise SimError("could not write best.toml: the fitted scenario does not round-trip")

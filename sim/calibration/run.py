@@ -200,7 +200,7 @@ def plan_calibration(
         sim.errors.ValidationError: adopters: not an output of model 'bass_mean_field' (valid: non_adopter, adopter, cumulative_adopted, new_adopted)
     """
     from sim.contagion._common import check_int
-    from sim.experiments.sweep import _LEAN_OUTPUTS, _MISSING, _lookup, _source
+    from sim.experiments.scenario_points import LEAN_OUTPUTS, MISSING, lookup, scenario_source
 
     trials = check_int(trials, "--trials", minimum=1)
     batch = check_int(batch, "--batch", minimum=1)
@@ -211,7 +211,7 @@ def plan_calibration(
         )
     if seed is not None:
         seed = check_int(seed, "--seed", minimum=0)
-    base, make, text = _source(scenario)
+    base, make, text = scenario_source(scenario)
     # A scenario file's own [targets] table is read with its line numbers.
     origin = base.source_path if isinstance(scenario, str | os.PathLike) else None
     master = base.seed if seed is None else seed
@@ -225,14 +225,14 @@ def plan_calibration(
     if base.arms:
         arm = arm or arm_names[0]
         chosen = dict(base.arm_scenarios())[arm]
-        base, make, _ = _source(chosen)
+        base, make, _ = scenario_source(chosen)
         fixed, text = {}, None
     reps = (
         base.replicates if replicates is None else check_int(replicates, "--replicates", minimum=1)
     )
     base_data = base.to_dict()
     base_data.pop("sweep", None)
-    lean = {k: v for k, v in _LEAN_OUTPUTS.items() if _lookup(base_data, k) not in (_MISSING, v)}
+    lean = {k: v for k, v in LEAN_OUTPUTS.items() if lookup(base_data, k) not in (MISSING, v)}
 
     def make_trial(values: dict[str, Any]) -> Any:
         return make({**fixed, **lean, **values})
@@ -259,7 +259,7 @@ def plan_calibration(
         tg = tg.with_weights(weights)
     space = check_space(fit_parameters(fit, tg.fit, tg.fit_origin), base_data, make_trial)
     tg.check(_outputs(model, make_trial), base.steps, model)
-    before = {p.key: _lookup(base_data, p.key) for p in space}
+    before = {p.key: lookup(base_data, p.key) for p in space}
     path = Path(out) if out is not None else Path("results") / f"{base.name}-calibration"
     scenario_id = {k: v for k, v in base_data.items() if k not in ("seed", "replicates")}
     identity = {

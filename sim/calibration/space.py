@@ -353,13 +353,13 @@ def check_space(
             switch or a table), a key that cannot be fitted, or a bound outside the
             key's valid range (with the scenario's own reason).
     """
-    from sim.experiments.sweep import _MISSING, _key_path, _lookup
+    from sim.experiments.scenario_points import MISSING, key_path, lookup
 
     out = []
     for p in params:
         file, line = _origin(p)
         try:
-            path = _key_path(p.key)
+            path = key_path(p.key)
         except ValidationError as exc:
             raise ValidationError(exc.message, key=p.key, file=file, line=line) from None
         if path[0] in ("seed", "replicates", "steps", "arms", "outputs", "sweep"):
@@ -371,8 +371,8 @@ def check_space(
                 file=file,
                 line=line,
             )
-        current = _lookup(base_data, p.key)
-        if current is _MISSING:
+        current = lookup(base_data, p.key)
+        if current is MISSING:
             raise ValidationError(
                 "not a key of this scenario (after defaults are filled in; see wom validate "
                 "SCENARIO for every key it holds)",

@@ -64,6 +64,14 @@ from sim.experiments.designs import (
     unique_values,
 )
 from sim.experiments.designs import parse_set as parse_values
+from sim.experiments.scenario_points import (
+    LEAN_OUTPUTS,
+    MISSING,
+    canonical_key,
+    key_path,
+    lookup,
+    scenario_source,
+)
 from sim.experiments.sweep_store import FAILURES, FORMAT, RUNS, SERIES, SweepFolder
 
 __all__ = [
@@ -85,10 +93,6 @@ _NOT_SWEPT = {
     "sweep": "the [sweep] section describes the sweep itself",
     "arms": "sweep keys inside an arm instead (arms[0].model.p)",
 }
-_MISSING = object()
-#: Outputs of ``sim.run`` a sweep does not keep, switched off in its points (when the
-#: scenario schema has them): per-person rows of the marketing model.
-_LEAN_OUTPUTS: dict[str, Any] = {"outputs.people": False}
 
 ValuesArg = Mapping[str, Sequence[Any]] | Sequence[str] | None
 RangesArg = Mapping[str, Sequence[float]] | Sequence[str] | None
@@ -144,79 +148,6 @@ def point_seed(seed: int, point: int) -> int:
     return int(ss.generate_state(1, dtype=np.uint32)[0])
 
 
-def _key_path(key: str) -> tuple[str, ...]:
-    from sim.scenario import parse_overrides
-
-    return parse_overrides({key: 0})[0][0]
-
-
-def _canonical_key(key: str) -> str:
-    from sim.scenario.issues import format_key
-
-    try:
-        path = _key_path(key)
-    except ValidationError:
-        return key
-    return format_key([int(p) if p.isdigit() else p for p in path])
-
-
-def _lookup(data: Any, key: str) -> Any:
-    try:
-        path = _key_path(key)
-    except ValidationError:
-        return _MISSING
-    node = data
-    for part in path:
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return _MISSING
-    return node
-
-
-def _source(scenario: Any):
-    """(scenario as given, function making a point's scenario from overrides, file text)."""
-    from sim.scenario import Scenario, load_scenario, loads_scenario
-
-    if isinstance(scenario, Scenario):
-        data = scenario.to_dict()
-        source_path = scenario.source_path
-        _absolute_files(data, scenario.base_dir)
-
-        def make(overrides: dict[str, Any]) -> Any:
-            sc = load_scenario(data, overrides=overrides)
-            sc._source_path = source_path
-            return sc
-
-        text = None
-    elif isinstance(scenario, Mapping):
-        data = dict(scenario)
-        text = None
-
-        def make(overrides: dict[str, Any]) -> Any:
-            return load_scenario(data, overrides=overrides)
-
-    else:
-        path = Path(scenario)
-        load_scenario(path)  # file errors (missing, syntax, invalid) with positions
-        text = path.read_text(encoding="utf-8-sig")
-
-        def make(overrides: dict[str, Any]) -> Any:
-            return loads_scenario(text, source_path=path, overrides=overrides)
-
-    return make({}), make, text
-
-
-def _absolute_files(data: dict[str, Any], base_dir: Path) -> None:
-    tables = [data.get("network")] + [arm.get("network") for arm in data.get("arms") or []]
-    for table in tables:
-        path = table.get("file") if isinstance(table, dict) else None
-        if isinstance(path, str) and not Path(path).is_absolute():
-            table["file"] = str(base_dir / path)
-
-
 def _parameters(
     section: Any, values: ValuesArg, ranges: RangesArg, base_data: dict[str, Any]
 ) -> list[Parameter]:
@@ -257,14 +188,14 @@ def _parameters(
     out = []
     for p in params.values():
         try:
-            path = _key_path(p.key)
+            path = key_path(p.key)
         except ValidationError as exc:
             exc.file = p.origin
             raise
         head = path[0]
         if head in _NOT_SWEPT and (len(path) == 1 or head == "sweep"):
             raise ValidationError(f"cannot be swept: {_NOT_SWEPT[head]}", key=p.key, file=p.origin)
-        out.append(_typed(p, _lookup(base_data, p.key)))
+        out.append(_typed(p, lookup(base_data, p.key)))
     return out
 
 
@@ -274,7 +205,7 @@ def _typed(p: Parameter, current: Any) -> Parameter:
         return p
     is_int = isinstance(current, int) and not isinstance(current, bool)
     is_real = isinstance(current, float)
-    if is_real or (current is not _MISSING and not is_int and not p.integer):
+    if is_real or (current is not MISSING and not is_int and not p.integer):
         return replace(p, integer=False)
     if is_int or p.integer:
         lo, hi = math.ceil(p.low), math.floor(p.high)  # type: ignore[arg-type]
@@ -320,9 +251,9 @@ def _point_error(
     err = ValidationError(exc.message, key=exc.key, file=exc.file, line=exc.line, col=exc.col)
     about_swept_key = False
     if exc.file == OVERRIDE_FILE and exc.key is not None:
-        at = _canonical_key(exc.key)
+        at = canonical_key(exc.key)
         for p in params:
-            if _canonical_key(p.key) != at:
+            if canonical_key(p.key) != at:
                 continue
             about_swept_key = True
             err.file = p.origin
@@ -402,7 +333,7 @@ def plan_sweep(
 
     if seed is not None:
         seed = check_int(seed, "--seed", minimum=0)
-    base, make, text = _source(scenario)
+    base, make, text = scenario_source(scenario)
     section = base.sweep
     label = None if text is None else os.fspath(scenario)
     kind = design or (section.design if section is not None else "grid")
@@ -428,11 +359,11 @@ def plan_sweep(
     params = _parameters(section, values, ranges, base_data)
     the_design = make_design(params, kind, samples=samples, seed=sweep_seed, levels=levels)
     # Outputs a sweep does not store are not computed (the numbers do not change).
-    swept = {_canonical_key(p.key) for p in params}
+    swept = {canonical_key(p.key) for p in params}
     lean = {
         key: value
-        for key, value in _LEAN_OUTPUTS.items()
-        if key not in swept and _lookup(base_data, key) not in (_MISSING, value)
+        for key, value in LEAN_OUTPUTS.items()
+        if key not in swept and lookup(base_data, key) not in (MISSING, value)
     }
     fixed = {**overrides_seed, **lean}
 
@@ -450,8 +381,8 @@ def plan_sweep(
         digest = json.dumps({"scenario": resolved, "seed": s_i}, sort_keys=True, default=str)
         key = hashlib.sha256(digest.encode()).hexdigest()[:16]
         for p in params:
-            value = _lookup(resolved, p.key)
-            stored[p.key].append(point[p.key] if value is _MISSING else value)
+            value = lookup(resolved, p.key)
+            stored[p.key].append(point[p.key] if value is MISSING else value)
         rows.append({"point": i, "key": key, "seed": s_i})
         if key not in tasks:
             tasks[key] = PointTask(key, i, {}, s_i, tuple(range(reps)), sc)

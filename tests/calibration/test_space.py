@@ -6,7 +6,7 @@ import pytest
 
 from sim.calibration.space import FitParameter, check_space, fit_parameters, parse_fit
 from sim.errors import ValidationError
-from sim.experiments.sweep import _source
+from sim.experiments.scenario_points import scenario_source as _source
 
 from .conftest import WOM
 
