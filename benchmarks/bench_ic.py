@@ -44,25 +44,12 @@ import time
 import networkx as nx
 import numba
 import numpy as np
+from _peers import best, cynetdiff_sizes, z_score  # benchmarks/ is on sys.path when run
 
 from sim.contagion.cascade import _run_ic, independent_cascade
 from sim.network.csr import from_edges
 
 __all__ = ["main"]
-
-
-def _best(fn, repeats: int) -> tuple[float, object]:
-    """Best wall time of ``repeats`` calls, and the last result."""
-    best, out = math.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
-def _z(a_mean: float, a_se: float, b_mean: float, b_se: float) -> float:
-    return abs(a_mean - b_mean) / math.sqrt(a_se**2 + b_se**2)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -93,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
 
     # ------------------------------------------------------------------ sim
     independent_cascade(net, seeds, p, replicates=4, seed=0, record=False)  # JIT / cache
-    t_ours_single, _ = _best(
+    t_ours_single, _ = best(
         lambda: [
             independent_cascade(net, seeds, p, replicates=1, seed=i, record=False)
             for i in range(args.single)
@@ -102,7 +89,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     t_ours_single /= args.single
     # _run_ic is the public function's body, also returning the arcs examined.
-    t_ours_mc, (res, arcs) = _best(
+    t_ours_mc, (res, arcs) = best(
         lambda: _run_ic(net, seeds, p, replicates=R, seed=1, record=False), args.repeats
     )
     ours = res.final_adopted.astype(np.float64)
@@ -119,18 +106,10 @@ def main(argv: list[str] | None = None) -> None:
     model, mapping = networkx_to_ic_model(g, activation_prob=p, rng=12345)
     model.set_seeds([mapping[s] for s in seeds])
 
-    def cyn(k: int) -> np.ndarray:
-        sizes = np.empty(k)
-        for i in range(k):
-            model.reset_model()
-            model.advance_until_completion()
-            sizes[i] = model.get_num_activated_nodes()
-        return sizes
-
-    cyn(3)
-    t_cyn_single, _ = _best(lambda: cyn(args.single), args.repeats)
+    cynetdiff_sizes(model, 3)
+    t_cyn_single, _ = best(lambda: cynetdiff_sizes(model, args.single), args.repeats)
     t_cyn_single /= args.single
-    t_cyn_mc, cyn_sizes = _best(lambda: cyn(R), args.repeats)
+    t_cyn_mc, cyn_sizes = best(lambda: cynetdiff_sizes(model, R), args.repeats)
 
     # ---------------------------------------------------------------- NDlib
     import ndlib.models.epidemics as ep
@@ -180,9 +159,9 @@ def main(argv: list[str] | None = None) -> None:
     se_eon = sd / math.sqrt(eon_sizes.size)
     z_crit = 4.0  # two-sided, alpha ~ 6e-5 per comparison
     zs = {
-        "cynetdiff": _z(ours.mean(), se_ours, cyn_sizes.mean(), se_cyn),
-        "NDlib": _z(ours.mean(), se_ours, nd_sizes.mean(), se_nd),
-        "EoN": _z(ours.mean(), se_ours, eon_sizes.mean(), se_eon),
+        "cynetdiff": z_score(ours.mean(), se_ours, cyn_sizes.mean(), se_cyn),
+        "NDlib": z_score(ours.mean(), se_ours, nd_sizes.mean(), se_nd),
+        "EoN": z_score(ours.mean(), se_ours, eon_sizes.mean(), se_eon),
     }
     agree = all(z <= z_crit for z in zs.values())
 

@@ -41,23 +41,11 @@ from dataclasses import replace
 import networkx as nx
 import numba
 import numpy as np
+from _peers import best, cynetdiff_sizes, z_score  # benchmarks/ is on sys.path when run
 
 from sim.contagion._common import prepare_run
 from sim.contagion.threshold import _run_lt, linear_threshold
 from sim.network.csr import from_edges
-
-
-def _best(fn, repeats: int) -> tuple[float, object]:
-    best, out = math.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
-def _z(a_mean, a_se, b_mean, b_se) -> float:
-    return abs(a_mean - b_mean) / math.sqrt(a_se**2 + b_se**2)
 
 
 def main() -> None:
@@ -84,7 +72,7 @@ def main() -> None:
     # ------------------------------------------------------------------ sim
     linear_threshold(net, seeds, replicates=2, seed=0, record=False)  # JIT / cache load
     linear_threshold(net, seeds, replicates=1, seed=0, record=False)
-    t_ours_single, _ = _best(
+    t_ours_single, _ = best(
         lambda: [
             linear_threshold(net, seeds, replicates=1, seed=i, record=False)
             for i in range(args.single)
@@ -92,12 +80,12 @@ def main() -> None:
         args.repeats,
     )
     t_ours_single /= args.single
-    t_ours_mc, res = _best(
+    t_ours_mc, res = best(
         lambda: linear_threshold(net, seeds, replicates=R, seed=1, record=False), args.repeats
     )
     ours = res.final_adopted.astype(np.float64)
     plan = prepare_run(net, seeds, replicates=R, seed=1, record=False)
-    t_kernel, (counts, _, visits) = _best(
+    t_kernel, (counts, _, visits) = best(
         lambda: _run_lt(net, replace(plan, states=plan.states.copy()), None), args.repeats
     )
     assert np.array_equal(args.n - counts[:, -1, 0], res.final_adopted)
@@ -110,18 +98,10 @@ def main() -> None:
     model, mapping = networkx_to_lt_model(g.to_directed(), rng=12345)
     model.set_seeds([mapping[s] for s in seeds])
 
-    def cyn(k):
-        sizes = np.empty(k)
-        for i in range(k):
-            model.reset_model()
-            model.advance_until_completion()
-            sizes[i] = model.get_num_activated_nodes()
-        return sizes
-
-    cyn(5)
-    t_cyn_single, _ = _best(lambda: cyn(args.single), args.repeats)
+    cynetdiff_sizes(model, 5)
+    t_cyn_single, _ = best(lambda: cynetdiff_sizes(model, args.single), args.repeats)
     t_cyn_single /= args.single
-    t_cyn_mc, cyn_sizes = _best(lambda: cyn(R), args.repeats)
+    t_cyn_mc, cyn_sizes = best(lambda: cynetdiff_sizes(model, R), args.repeats)
 
     # ---------------------------------------------------------------- NDlib
     import ndlib.models.epidemics as ep
@@ -155,8 +135,8 @@ def main() -> None:
     se_ours = sd / math.sqrt(R)
     se_cyn = cyn_sizes.std(ddof=1) / math.sqrt(R)
     se_nd = sd / math.sqrt(nd_sizes.size)  # few NDlib runs: use our spread
-    z_cyn = _z(ours.mean(), se_ours, cyn_sizes.mean(), se_cyn)
-    z_nd = _z(ours.mean(), se_ours, nd_sizes.mean(), se_nd)
+    z_cyn = z_score(ours.mean(), se_ours, cyn_sizes.mean(), se_cyn)
+    z_nd = z_score(ours.mean(), se_ours, nd_sizes.mean(), se_nd)
     z_crit = 4.0  # two-sided, alpha ~ 6e-5 per comparison
     agree = z_cyn <= z_crit and z_nd <= z_crit
 
