@@ -17,6 +17,8 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from sim import plot
+from sim.experiments.compare import _ci_text
+from sim.experiments.sweep_store import atomic_write_text
 from sim.experiments.tables import arm_table
 from sim.results import Results, load_results
 
@@ -228,7 +230,7 @@ def render_report(results: Results, *, top_html: str = "", level: float = 0.95) 
         table[["final_adopted_ci_low", "final_adopted_ci_high"]] = ci[
             ["final_adopted_ci_low", "final_adopted_ci_high"]
         ]
-    ci_text = f"{100 * level:.10g}% CI"
+    ci_text = _ci_text(level)
     band = 0.9
     if sc is not None:
         band = getattr(getattr(sc, "outputs", None), "band", band) or band
@@ -302,7 +304,5 @@ def write_report(
         results = load_results(results_or_dir)
         path = Path(results_or_dir) / "report.html" if path is None else path
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(render_report(results), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, render_report(results))
     return path

@@ -262,18 +262,17 @@ def reach_summary(times, reached, horizon: float, *, level: float = 0.95) -> dic
         out["share_ci_low"], out["share_ci_high"] = float(ci.low), float(ci.high)
         order = np.sort(t)
         out["median"] = float(order[math.ceil(n / 2) - 1])
-        j = 0
-        while j + 1 <= n and 2 * stats.binom.cdf(j, n, 0.5) <= 1 - level:
-            j += 1  # the interval [t_(j), t_(n+1-j)] covers the median with >= level
+        # The largest j with 2 P(B <= j - 1) <= 1 - level (the CDF increases): the
+        # interval [t_(j), t_(n+1-j)] covers the median with probability >= level.
+        j = int((2 * stats.binom.cdf(np.arange(n), n, 0.5) <= 1 - level).sum())
         if j >= 1:
             out["median_ci_low"], out["median_ci_high"] = float(order[j - 1]), float(order[n - j])
         else:
             out["median_ci_low"] = out["median_ci_high"] = nan
         out["restricted_mean"] = float(np.minimum(t, horizon).mean())
     else:
-        for key in ("share_ci_low", "share_ci_high", "median", "median_ci_low"):
-            out[key] = nan
-        out["median_ci_high"] = out["restricted_mean"] = nan
+        keys = ("share_ci_low", "share_ci_high", "median", "median_ci_low", "median_ci_high")
+        out.update(dict.fromkeys((*keys, "restricted_mean"), nan))
     return out
 
 

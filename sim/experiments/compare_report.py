@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import html
 import math
-import os
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -23,6 +22,7 @@ import numpy as np
 
 from sim import plot
 from sim.experiments.compare import Comparison, _ci_text, format_value, load_comparison
+from sim.experiments.sweep_store import atomic_write_text
 from sim.report import _img, render_report
 
 __all__ = ["comparison_html", "render_comparison_report", "write_comparison_report"]
@@ -396,7 +396,5 @@ def write_comparison_report(folder, path=None) -> Path:
     """
     comparison = load_comparison(folder)
     path = Path(folder) / "report.html" if path is None else Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    tmp.write_text(render_comparison_report(comparison), encoding="utf-8")
-    tmp.replace(path)
+    atomic_write_text(path, render_comparison_report(comparison))
     return path

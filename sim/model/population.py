@@ -510,13 +510,16 @@ def _attribute_values(net: Network, attribute: str, name: str) -> np.ndarray:
             f"the network has no node attribute {attribute!r} (node attributes: {have})",
             key=key,
         )
-    raw = net.node_attrs[attribute]
-    try:
-        values = np.array([np.nan if _is_missing(v) else float(v) for v in raw], dtype=float)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"node attribute {attribute!r} must be numeric for {name}", key=key
-        ) from None
+    raw = np.asarray(net.node_attrs[attribute])
+    if raw.dtype.kind in "iuf":  # already numbers: no loop over the nodes
+        values = raw.astype(np.float64)
+    else:
+        try:
+            values = np.array([np.nan if _is_missing(v) else float(v) for v in raw], dtype=float)
+        except (TypeError, ValueError):
+            raise ValidationError(
+                f"node attribute {attribute!r} must be numeric for {name}", key=key
+            ) from None
     missing = np.flatnonzero(np.isnan(values))
     if missing.size:
         raise ValidationError(

@@ -235,6 +235,7 @@ def test_enthusiasm_attribute_drives_the_first_pin():
         ({"set": ("bob", 1.5)}, "node 'bob' has 1.5"),
         ({"set": ("bob", "hot")}, "must be numeric"),
         ({"drop": "cy"}, "missing on 1 of 4 nodes (first: node 'cy')"),
+        ({"set": ("cy", float("nan"))}, "missing on 1 of 4 nodes (first: node 'cy')"),
     ],
 )
 def test_node_attribute_errors_name_the_key(change, words):
