@@ -164,6 +164,17 @@ def test_time_figures_have_labelled_axes_and_legends(results):
     assert ax.get_xlabel().startswith("chain depth") and len(_legend(ax)) == 3
 
 
+def test_panel_figures_reject_axes_that_do_not_fit(results):
+    _, three = plt.subplots(1, 3)
+    assert len(plot.channel_curves(results, axes=three)) == 3
+    _, two = plt.subplots(1, 2)
+    for draw in (plot.funnel, plot.channel_curves):
+        with pytest.raises(ValidationError, match="axes: got 2 Axes for 3 arm"):
+            draw(results, axes=two)
+    with pytest.raises(ValidationError, match="axes: needs four Axes, got 3"):
+        plot.community_health(results, axes=three)
+
+
 # ------------------------------------------------------------------ referral tree
 def test_referral_tree_has_one_edge_per_customer_won_by_someone(results, tmp_path):
     results.save(tmp_path / "run")

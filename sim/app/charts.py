@@ -55,8 +55,8 @@ __all__ = [
     "CommunityChart",
     "NewcomerChart",
     "SpendChart",
+    "canvas_png",
     "chart_summary",
-    "figure_png",
     "nice_ceiling",
 ]
 
@@ -196,7 +196,7 @@ class Chart:
             self._canvas.restore_region(self._background)
         for artist in self._data:
             artist.axes.draw_artist(artist)
-        return _encode(self._canvas)
+        return canvas_png(self._canvas)
 
 
 class AdoptersChart(Chart):
@@ -290,10 +290,12 @@ class NewcomerChart(Chart):
 
     def _build(self) -> Figure:
         fig, (ax,) = _figure(1)
+        # A neutral band, as in sim.plot.community_health: green would read as the
+        # word-of-mouth channel.
         band = ax.axhspan(
             100 * NEWCOMER_BAND[0],
             100 * NEWCOMER_BAND[1],
-            color="#55a868",
+            color="#9e9e9e",
             alpha=0.15,
             lw=0,
             label="healthy 40-60%",
@@ -425,14 +427,23 @@ def chart_summary(chart: str, runs: list[tuple[str, pd.DataFrame]]) -> list[str]
     return lines
 
 
-def figure_png(fig: Figure) -> bytes:
-    """A figure as PNG bytes (Agg, fast compression)."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return _encode(canvas)
+def canvas_png(canvas: FigureCanvasAgg) -> bytes:
+    """What an Agg canvas holds now (drawn or blitted), as PNG bytes.
 
+    Shared by the charts and the network figure: fast compression, no alpha.
 
-def _encode(canvas: FigureCanvasAgg) -> bytes:
+    Args:
+        canvas: A drawn Agg canvas.
+
+    Returns:
+        The PNG file's bytes.
+
+    Examples:
+        >>> canvas = FigureCanvasAgg(Figure(figsize=(1, 1), dpi=10))
+        >>> canvas.draw()
+        >>> canvas_png(canvas)[:4]
+        b'\x89PNG'
+    """
     rgba = np.asarray(canvas.buffer_rgba())
     out = io.BytesIO()
     Image.fromarray(rgba[:, :, :3]).save(out, format="png", compress_level=1)

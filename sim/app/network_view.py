@@ -27,7 +27,6 @@ Examples:
 from __future__ import annotations
 
 import hashlib
-import io
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -38,8 +37,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from PIL import Image
 
+from sim.app.charts import canvas_png
 from sim.contagion._common import as_network
 from sim.model import kernels as K  # noqa: N812
 from sim.plot import CHANNEL_COLORS, STATE_COLORS, STATE_LABELS
@@ -360,10 +359,7 @@ class NetworkFigure:
         for ax, parts in self._dynamic:
             for artist in parts:
                 ax.draw_artist(artist)
-        rgba = np.asarray(self._canvas.buffer_rgba())
-        out = io.BytesIO()
-        Image.fromarray(rgba[:, :, :3]).save(out, format="png", compress_level=1)
-        return out.getvalue()
+        return canvas_png(self._canvas)
 
     def _legend(self) -> None:
         handles = [

@@ -63,15 +63,21 @@ def arms_of(df: pd.DataFrame) -> list:
     return list(pd.unique(col))
 
 
+def _run_arms(df: pd.DataFrame) -> list:
+    """All the run's arms, present in ``df`` or not (a categorical ``arm`` keeps them
+    all), in run order; ``[None]`` for a frame without arms."""
+    if "arm" not in df:
+        return [None]
+    col = df["arm"]
+    return list(col.cat.categories) if hasattr(col, "cat") else list(pd.unique(col))
+
+
 def arm_palette(df: pd.DataFrame) -> dict:
-    """Arm colours for a frame: by position among all the run's arms (a categorical
-    ``arm`` keeps them all), so that an arm has one colour in every figure."""
+    """Arm colours for a frame: by position among all the run's arms, so that an arm
+    has one colour in every figure."""
     from sim.plot.palettes import arm_colors
 
-    if "arm" not in df:
-        return arm_colors([None])
-    col = df["arm"]
-    return arm_colors(list(col.cat.categories) if hasattr(col, "cat") else pd.unique(col))
+    return arm_colors(_run_arms(df))
 
 
 def arm_line_styles(df: pd.DataFrame) -> dict:
@@ -79,10 +85,7 @@ def arm_line_styles(df: pd.DataFrame) -> dict:
     :func:`arm_palette`."""
     from sim.plot.palettes import arm_styles
 
-    if "arm" not in df:
-        return arm_styles([None])
-    col = df["arm"]
-    return arm_styles(list(col.cat.categories) if hasattr(col, "cat") else list(pd.unique(col)))
+    return arm_styles(_run_arms(df))
 
 
 def pick_arms(df: pd.DataFrame, arm) -> list:

@@ -54,11 +54,15 @@ FUNNEL_ORDER = ("advocate", "adopter", "churned", "aware", "unaware")
 
 
 def _arm_panels(axes, n: int, *, width: float, extra: float, height: float) -> np.ndarray:
-    """One panel per arm in a row, sharing the y axis (a new figure), or the axes given."""
+    """One panel per arm in a row, sharing the y axis (a new figure), or the axes given
+    (checked: one per arm)."""
     if axes is None:
         _, grid = new_figure(1, n, figsize=(width * n + extra, height), sharey=True, squeeze=False)
         return grid[0]
-    return np.atleast_1d(np.asarray(axes, dtype=object))
+    axes = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
+    if len(axes) != n:
+        raise ValidationError(f"got {len(axes)} Axes for {n} arm(s)", key="axes")
+    return axes
 
 
 def _band(band: float) -> tuple[float, float]:
@@ -246,8 +250,6 @@ def funnel(
     need_columns(ts, FUNNEL_ORDER, "the funnel")
     arms = pick_arms(ts, arm)
     axes = _arm_panels(axes, len(arms), width=3.4, extra=1.6, height=3.9)
-    if len(axes) != len(arms):
-        raise ValidationError(f"got {len(axes)} Axes for {len(arms)} arm(s)", key="axes")
     for ax, a in zip(axes, arms, strict=True):
         g = rows_of(ts, a)
         mean = g.groupby("step")[list(FUNNEL_ORDER)].mean()
@@ -357,7 +359,8 @@ def channel_curves(results, *, axes=None, step_label: str = "week"):
         The array of Axes (one per arm).
 
     Raises:
-        ValidationError: Not a marketing-model time series.
+        ValidationError: Not a marketing-model time series, or a number of Axes that
+            does not match the arms.
 
     Examples:
         >>> import networkx as nx
@@ -421,7 +424,8 @@ def community_health(results, *, axes=None, step_label: str = "week", band: floa
         The array of four Axes.
 
     Raises:
-        ValidationError: Not a marketing-model time series, or a band outside (0, 1).
+        ValidationError: Not a marketing-model time series, a band outside (0, 1), or
+            not four Axes.
 
     Examples:
         >>> import networkx as nx
@@ -443,6 +447,9 @@ def community_health(results, *, axes=None, step_label: str = "week", band: floa
     if axes is None:
         _, grid = new_figure(2, 2, figsize=(10, 6.4))
         axes = grid.ravel()
+    axes = np.atleast_1d(np.asarray(axes, dtype=object)).ravel()
+    if len(axes) != 4:
+        raise ValidationError(f"needs four Axes, got {len(axes)}", key="axes")
     ax_m, ax_a, ax_n, ax_h = axes
     # A neutral band: green would read as the word-of-mouth channel.
     ax_n.axhspan(*NEWCOMER_BAND, color="#9e9e9e", alpha=0.15, lw=0)

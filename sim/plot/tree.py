@@ -10,6 +10,8 @@ largest trees first.
 
 from __future__ import annotations
 
+from collections import deque
+
 import numpy as np
 import pandas as pd
 from matplotlib.collections import LineCollection
@@ -126,9 +128,9 @@ def _cap(forest, kids, size, max_nodes: int) -> set[int]:
                 kept.add(node)
                 stack.extend(kids.get(node, []))
         elif not kept:
-            queue = [top]
+            queue = deque([top])
             while queue and len(kept) < max_nodes:
-                node = queue.pop(0)
+                node = queue.popleft()
                 kept.add(node)
                 queue.extend(kids.get(node, []))
     return kept
