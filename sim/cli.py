@@ -265,8 +265,8 @@ def compare(
     ] = False,
 ) -> None:
     """Compare the arms of a scenario: paired differences, CIs and verdicts, with a report."""
+    from sim.experiments.compare import _ci_text, format_value
     from sim.experiments.compare import compare as compare_arms
-    from sim.experiments.compare import format_value
 
     sc, target, command = _prepare_output_run(scenario, set_, seed, replicates, out_dir, force)
     try:
@@ -291,7 +291,7 @@ def compare(
     reps = result.results.meta.get("replicates")
     t = Table(
         title=f"{sc.name} — seed {result.results.seed}, {reps} replicates: mean "
-        f"({100 * result.options['level']:.10g}% CI)",
+        f"({_ci_text(result.options['level'])})",
         title_justify="left",
     )
     t.add_column("measure")
@@ -604,7 +604,7 @@ def calibrate(
     command = "wom " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     plan = plan_calibration(
         scenario,
-        [str(t) for t in targets or []] or [],
+        [str(t) for t in targets or []],
         fit or None,
         trials=trials,
         replicates=replicates,

@@ -173,10 +173,8 @@ def target_figure(
                     ax.axhspan(t.low, t.high, color=_TARGET, alpha=0.12, label=what)
                 else:
                     ax.axhline(t.value, color=_TARGET, ls="--", lw=1.2, label=what)
-        unit = DERIVED_OUTPUTS.get(output)
-        ax.set_title(output, fontsize=10)
-        if unit:
-            ax.set_title(f"{output} (derived)", fontsize=10)
+        derived = " (derived)" if output in DERIVED_OUTPUTS else ""
+        ax.set_title(output + derived, fontsize=10)
         ax.set_xlabel(step_label)
         ax.set_ylabel(output_unit(output))
         ax.grid(alpha=0.3)

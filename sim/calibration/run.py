@@ -242,7 +242,7 @@ def plan_calibration(
     if targets is None or (isinstance(targets, list | tuple) and not targets):
         # No targets given: the scenario's own [targets] table.
         if origin is not None:
-            tg = scenario_targets(origin, step_days=days)
+            tg = scenario_targets(origin)
         else:
             tg = load_targets({"targets": base_data.get("targets") or {}}, step_days=days)
     else:
@@ -703,7 +703,7 @@ def run_calibration(
             if complete.empty:
                 raise SimError(f"every trial failed; first error: {trials['message'].iloc[0]}")
             best_row = complete.loc[complete["distance"].idxmin()]
-            best = {p.key: _native(best_row[p.key], p) for p in plan.space}
+            best = {p.key: p.typed(best_row[p.key]) for p in plan.space}
             fit_ts, dists, seeds = _finish_runs(plan, ex, best)
         dists[0] = float(best_row["distance"])  # the search's own value (identical)
         unc = assess(trials, plan.space, dists)
@@ -733,10 +733,6 @@ def run_calibration(
         store.finalize(result.manifest, files)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _native(value: Any, p: FitParameter) -> int | float:
-    return int(value) if p.integer else float(value)
 
 
 def _result_files(plan: CalibrationPlan, result: CalibrationResult, report: bool) -> dict[str, Any]:

@@ -127,7 +127,7 @@ def _history(records: Sequence[Record], space: Sequence[FitParameter]) -> list[A
     dists = {p.key: p.distribution() for p in space}
     out = []
     for rec in records:
-        params = {p.key: _typed(p, rec[p.key]) for p in space}
+        params = {p.key: p.typed(rec[p.key]) for p in space}
         if rec["state"] == "complete":
             out.append(
                 create_trial(
@@ -140,10 +140,6 @@ def _history(records: Sequence[Record], space: Sequence[FitParameter]) -> list[A
         else:
             out.append(create_trial(params=params, distributions=dists, state=TrialState.FAIL))
     return out
-
-
-def _typed(p: FitParameter, value: Any) -> int | float:
-    return int(value) if p.integer else float(value)
 
 
 def ask_batch(
@@ -179,7 +175,7 @@ def ask_batch(
     asked = []
     for _ in range(n):
         trial = study.ask(fixed_distributions=dists)
-        asked.append({p.key: _typed(p, trial.params[p.key]) for p in space})
+        asked.append({p.key: p.typed(trial.params[p.key]) for p in space})
     return asked
 
 

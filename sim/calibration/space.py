@@ -95,6 +95,21 @@ class FitParameter:
             return math.exp(math.log(self.low) + u * (math.log(self.high) - math.log(self.low)))
         return self.low + u * (self.high - self.low)
 
+    def typed(self, value: Any) -> int | float:
+        """A value of the key as the scenario holds it: ``int`` for an integer key.
+
+        Args:
+            value: A number (e.g. a NumPy scalar read from the trials).
+
+        Returns:
+            ``int(value)`` if :attr:`integer`, else ``float(value)``.
+
+        Examples:
+            >>> FitParameter("community.cadence", 2, 8, integer=True).typed(4.0)
+            4
+        """
+        return int(value) if self.integer else float(value)
+
     @property
     def midpoint(self) -> float:
         """The middle of the bounds on the search scale."""
@@ -304,15 +319,16 @@ def fit_parameters(
         out[key] = make_fit(key, lo, hi, log, origin=file, line=line)
     given: list[FitParameter] = []
     if isinstance(fit, Mapping):
-        for key, spec in fit.items():
-            spec = tuple(spec)
-            log = len(spec) == 3 and (spec[2] is True or str(spec[2]).lower() == "log")
+        for key, given_spec in fit.items():
+            ok = isinstance(given_spec, Sequence) and not isinstance(given_spec, str)
+            spec = tuple(given_spec) if ok else ()
             if len(spec) not in (2, 3):
                 raise ValidationError(
-                    f"expected (low, high) or (low, high, 'log'), got {spec!r}",
+                    f"expected (low, high) or (low, high, 'log'), got {given_spec!r}",
                     key=str(key),
                     file="fit",
                 )
+            log = len(spec) == 3 and (spec[2] is True or str(spec[2]).lower() == "log")
             given.append(make_fit(str(key), spec[0], spec[1], log, origin="fit"))
     elif fit is not None:
         for item in [fit] if isinstance(fit, str) else fit:
@@ -403,7 +419,7 @@ def check_space(
             p = replace(p, low=lo, high=hi, integer=True)
         for name, bound in (("low", p.low), ("high", p.high)):
             try:
-                make({p.key: int(bound) if p.integer else float(bound)})
+                make({p.key: p.typed(bound)})
             except ValidationError as exc:
                 raise ValidationError(
                     f"the {name} bound {bound:g} is outside the key's valid range: {exc.message}",

@@ -539,12 +539,11 @@ def _aggregate(output: str, spec: Any, file: str | None, line: int | None, where
     )
 
 
-def scenario_targets(path: str | os.PathLike[str], *, step_days: float | None = None) -> Targets:
+def scenario_targets(path: str | os.PathLike[str]) -> Targets:
     r"""The ``[targets]`` table of a scenario file, with file and line in every error.
 
     Args:
         path: The scenario TOML file.
-        step_days: Days per step (unused by aggregate targets; kept for symmetry).
 
     Returns:
         The targets (empty when the scenario has no ``[targets]`` table).
@@ -560,7 +559,7 @@ def scenario_targets(path: str | os.PathLike[str], *, step_days: float | None = 
         ['adopter@10']
     """
     label = os.fspath(path)
-    return _read_toml(Path(label), label, step_days, only=("targets",))
+    return _read_toml(Path(label), label, None, only=("targets",))
 
 
 def _read_toml(
@@ -647,7 +646,15 @@ def _read_toml(
         days = series.get("step_days", step_days)
         if "step_days" in series:
             days = _positive(days, "series.step_days", label, line_of("series", "step_days"))
-        weights = dict(series.get("weights", {}))
+        weights = series.get("weights", {})
+        if not isinstance(weights, Mapping):
+            raise ValidationError(
+                f"must be a table such as {{cumulative_adopted = 2}}, got {weights!r}",
+                key="series.weights",
+                file=label,
+                line=line_of("series", "weights"),
+            )
+        weights = dict(weights)
         if "weight" in series:
             weights.setdefault("*", series["weight"])
         csv_path = Path(series["file"])
@@ -873,6 +880,9 @@ def _from_mapping(data: Mapping[str, Any]) -> Targets:
             f"unknown key {sorted(unknown)[0]!r} (valid: {', '.join(sorted(_TOP_KEYS))})",
             key="targets",
         )
+    for name in ("targets", "fit"):
+        if not isinstance(data.get(name) or {}, Mapping):
+            raise ValidationError(f"must be a dict, got {data[name]!r}", key=name)
     out = Targets()
     for output, spec in (data.get("targets") or {}).items():
         for one in spec if isinstance(spec, list) else [spec]:
@@ -882,7 +892,13 @@ def _from_mapping(data: Mapping[str, Any]) -> Targets:
         out.fit_origin[key] = ("fit", None)
     series = data.get("series")
     if series is not None:
-        frame = series if isinstance(series, pd.DataFrame) else pd.DataFrame(series)
+        try:
+            frame = pd.DataFrame(series)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(
+                f"expected a DataFrame or a dict of columns (step and outputs): {exc}",
+                key="series",
+            ) from None
         out = out.merge(_from_frame(frame))
     return out
 
@@ -909,7 +925,8 @@ def load_targets(
             ``.toml`` nor ``.csv``, a CSV cell that is not a number or is missing
             (naming the file and line).
         ValidationError: A malformed table, a range reversed, a target given twice,
-            a date column without the step length. (Output names are checked
+            a date column without the step length, a ``step_days`` that is not a
+            finite number > 0. (Output names are checked
             against the model by :meth:`Targets.check`.) :class:`DataFileError` is
             a :class:`ValidationError` too.
 
@@ -922,6 +939,8 @@ def load_targets(
         ...
         sim.errors.DataFileError: observed.xlsx: --targets: unknown targets file type: expected .toml (aggregate targets) or .csv (a series)
     """
+    if step_days is not None:
+        step_days = _positive(step_days, "--step-days", None)
     if isinstance(sources, Targets):
         return sources
     if isinstance(sources, pd.DataFrame):

@@ -88,3 +88,10 @@ def test_fit_from_a_targets_file_and_the_command_line():
         fit_parameters(None)
     with pytest.raises(ValidationError, match="given twice"):
         fit_parameters(["model.p=0:1", "model.p=0:2"])
+
+
+def test_a_fit_dict_entry_that_is_not_bounds():
+    with pytest.raises(ValidationError, match=r"^fit: model.q: expected \(low, high\)"):
+        fit_parameters({"model.q": 0.5})
+    cadence = FitParameter("community.cadence", 2, 8, integer=True).typed(4.0)
+    assert cadence == 4 and type(cadence) is int

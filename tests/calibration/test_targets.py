@@ -170,3 +170,27 @@ def test_a_series_frame_and_weights_by_output(tmp_path):
     with pytest.raises(ValidationError, match="given twice"):
         load_targets([{"targets": {"a": {"at": 1, "value": 1}}}] * 2)
     assert Target.from_dict(t.items[0].to_dict()) == t.items[0]
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ({"targets": [1]}, "targets: must be a dict, got [1]"),
+        ({"fit": [0.1, 0.9]}, "fit: must be a dict, got [0.1, 0.9]"),
+        ({"series": 3}, "series: expected a DataFrame or a dict of columns"),
+    ],
+)
+def test_bad_python_targets_are_one_clear_error(source, expected):
+    with pytest.raises(ValidationError) as info:
+        load_targets(source)
+    assert str(info.value).startswith(expected)
+
+
+def test_bad_series_weights_and_step_days(tmp_path):
+    _write(tmp_path, "obs.csv", "date,adopter\n2016-01-01,1\n2016-02-01,3\n")
+    path = _write(tmp_path, "t.toml", '[series]\nfile = "obs.csv"\nweights = 2\n')
+    with pytest.raises(ValidationError, match=r"t.toml:3: series.weights: must be a table"):
+        load_targets(path, step_days=7)
+    for days in (0, -7, float("nan")):
+        with pytest.raises(ValidationError, match=r"^--step-days: must be"):
+            load_targets(tmp_path / "obs.csv", step_days=days)
